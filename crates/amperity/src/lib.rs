@@ -1,0 +1,7 @@
+//! Rust SDK for the Amperity API.
+#![forbid(unsafe_code)]
+
+mod generated;
+pub mod runtime;
+
+pub use generated::*;

@@ -1,0 +1,40 @@
+//! Workspace automation, run as `cargo xtask <command>`.
+//!
+//! `cargo xtask generate` turns `spec/openapi.yaml` into the committed generated Rust;
+//! `cargo xtask generate --check` fails, with a diff, when the committed files are stale.
+#![forbid(unsafe_code)]
+
+mod generate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask generate [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["generate"] => generate::run(&workspace_root(), generate::Mode::Write),
+        ["generate", "--check"] => generate::run(&workspace_root(), generate::Mode::Check),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask always lives one level below it.
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent directory")
+        .to_path_buf()
+}
