@@ -1,0 +1,2 @@
+//! A stateful local Amperity API server (being written).
+#![forbid(unsafe_code)]
