@@ -119,49 +119,61 @@ fn quote_path(path: &str) -> TokenStream {
     path.parse().expect("a valid Rust path")
 }
 
-/// Reads the spec and adapts it to what progenitor needs.
+/// Headers that the client sends on every request by itself, so that no operation takes them as
+/// parameters:
+/// - `api-version`: progenitor adds `api-version: <info.version>` to every request. Handing the
+///   spec's declaration to progenitor too would add a second, caller-set header (and clash with the
+///   `api_version` query parameter's Rust name).
+/// - `amperity-tenant`: the tenant is client configuration, like the token; the SDK's request hook
+///   sets it once per request from the client's configuration.
 ///
-/// progenitor adds `api-version: <info.version>` to every request by itself. The spec declares the
-/// header too, for its readers and for the mock's validation; handing that declaration to
-/// progenitor would add a second, caller-set `api-version` header (and clash with the
-/// `api_version` query parameter's Rust name). So it is dropped here, and exactly one header goes
-/// out.
+/// The spec keeps declaring both, for its readers and for the mock server's validation.
+const CLIENT_LEVEL_HEADERS: [&str; 2] = ["api-version", "amperity-tenant"];
+
+/// Reads the spec and drops the [`CLIENT_LEVEL_HEADERS`] parameters before progenitor sees them.
 fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut value: serde_json::Value =
         serde_yaml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let header_ref = api_version_header_ref(&value);
+    let component_params = value
+        .pointer("/components/parameters")
+        .cloned()
+        .unwrap_or_default();
+    let is_client_level = |param: &serde_json::Value| {
+        let resolved = match param.get("$ref").and_then(|r| r.as_str()) {
+            Some(reference) => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| component_params.get(name))
+                .unwrap_or(param),
+            None => param,
+        };
+        resolved.get("in").and_then(|v| v.as_str()) == Some("header")
+            && resolved
+                .get("name")
+                .and_then(|v| v.as_str())
+                .is_some_and(|name| {
+                    CLIENT_LEVEL_HEADERS
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(name))
+                })
+    };
     if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for operation in item.values_mut() {
-                if let Some(params) = operation.get_mut("parameters").and_then(|p| p.as_array_mut()) {
-                    params.retain(|p| !is_api_version_header(p, header_ref.as_deref()));
+                if let Some(params) = operation
+                    .get_mut("parameters")
+                    .and_then(|p| p.as_array_mut())
+                {
+                    params.retain(|p| !is_client_level(p));
                 }
             }
         }
     }
     serde_json::from_value(value).with_context(|| format!("{} is not OpenAPI 3.0", path.display()))
-}
-
-/// The `$ref` of the component parameter that declares the `api-version` header, if any.
-fn api_version_header_ref(spec: &serde_json::Value) -> Option<String> {
-    spec.pointer("/components/parameters")?
-        .as_object()?
-        .iter()
-        .find(|(_, p)| is_api_version_header(p, None))
-        .map(|(name, _)| format!("#/components/parameters/{name}"))
-}
-
-fn is_api_version_header(param: &serde_json::Value, header_ref: Option<&str>) -> bool {
-    let inline = param.get("in").and_then(|v| v.as_str()) == Some("header")
-        && param
-            .get("name")
-            .and_then(|v| v.as_str())
-            .is_some_and(|n| n.eq_ignore_ascii_case("api-version"));
-    let by_ref = header_ref.is_some()
-        && param.get("$ref").and_then(|v| v.as_str()) == header_ref;
-    inline || by_ref
 }
 
 fn format_rust(tokens: TokenStream) -> Result<String> {

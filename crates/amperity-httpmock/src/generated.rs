@@ -59,9 +59,6 @@ pub mod operations {
                 Self(self.0.query_param_missing("with_total"))
             }
         }
-        pub fn amperity_tenant(self, value: &types::ListSegmentsAmperityTenant) -> Self {
-            Self(self.0.header("amperity-tenant", value.to_string()))
-        }
     }
     pub struct ListSegmentsThen(::httpmock::Then);
     impl ListSegmentsThen {

@@ -36,70 +36,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ListSegmentsAmperityTenant`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[serde(transparent)]
-    pub struct ListSegmentsAmperityTenant(::std::string::String);
-    impl ::std::ops::Deref for ListSegmentsAmperityTenant {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ListSegmentsAmperityTenant> for ::std::string::String {
-        fn from(value: ListSegmentsAmperityTenant) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ListSegmentsAmperityTenant {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListSegmentsAmperityTenant {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ListSegmentsAmperityTenant {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ListSegmentsAmperityTenant {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///`ListSegmentsApiVersion`
     #[derive(
         ::serde::Deserialize,
@@ -754,14 +690,12 @@ cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
 - `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be
 expensive when there are many pages.
 
-- `amperity_tenant`: The ID of the tenant (or sandbox) the request is for.
 ```ignore
 let response = client.list_segments()
     .api_version(api_version)
     .limit(limit)
     .next_token(next_token)
     .with_total(with_total)
-    .amperity_tenant(amperity_tenant)
     .send()
     .await;
 ```*/
@@ -788,7 +722,6 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU32>, String>,
         next_token: Result<Option<types::ListSegmentsNextToken>, String>,
         with_total: Result<Option<bool>, String>,
-        amperity_tenant: Result<types::ListSegmentsAmperityTenant, String>,
     }
     impl<'a> ListSegments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -798,7 +731,6 @@ pub mod builder {
                 limit: Ok(None),
                 next_token: Ok(None),
                 with_total: Ok(None),
-                amperity_tenant: Err("amperity_tenant was not initialized".to_string()),
             }
         }
         pub fn api_version<V>(mut self, value: V) -> Self
@@ -850,37 +782,17 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for with_total failed".to_string());
             self
         }
-        pub fn amperity_tenant<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ListSegmentsAmperityTenant>,
-        {
-            self.amperity_tenant = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ListSegmentsAmperityTenant` for amperity_tenant failed"
-                        .to_string()
-                });
-            self
-        }
         ///Sends a `GET` request to `/segments`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SegmentPage>, Error<types::ErrorResponse>> {
-            let Self {
-                client,
-                api_version,
-                limit,
-                next_token,
-                with_total,
-                amperity_tenant,
-            } = self;
+            let Self { client, api_version, limit, next_token, with_total } = self;
             let api_version = api_version.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let with_total = with_total.map_err(Error::InvalidRequest)?;
-            let amperity_tenant = amperity_tenant.map_err(Error::InvalidRequest)?;
             let url = format!("{}/segments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -888,8 +800,6 @@ pub mod builder {
                         super::Client::api_version(),
                     ),
                 );
-            header_map
-                .append("amperity-tenant", amperity_tenant.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
