@@ -195,7 +195,7 @@ pub mod types {
         pub next_token: ::std::option::Option<::std::string::String>,
         ///The count of all results. Present only when the request set `with_total=true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total: ::std::option::Option<i64>,
+        pub total: ::std::option::Option<u64>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -430,7 +430,7 @@ pub mod types {
                 ::std::string::String,
             >,
             total: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<u64>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -475,7 +475,7 @@ pub mod types {
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value

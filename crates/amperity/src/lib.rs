@@ -1,7 +1,50 @@
-//! Rust SDK for the Amperity API.
+//! Rust SDK for the [Amperity API](https://docs.amperity.com/api/).
+//!
+//! The typed client is generated from `spec/openapi.yaml` by progenitor ([`Client`], [`types`],
+//! [`builder`]); this crate adds what the API's conventions need around it: configuration
+//! ([`ClientBuilder`]), pagination as a `Stream` ([`SegmentsExt`]), retries with backoff and
+//! `Retry-After` ([`RetryPolicy`]), pacing under the documented 10 requests per second, timeouts,
+//! and one error type ([`Error`]).
+//!
+//! ```no_run
+//! use amperity::prelude::*;
+//! use futures::TryStreamExt;
+//!
+//! # async fn run() -> Result<(), amperity::Error> {
+//! let client = amperity::Client::builder().tenant("acme").token("eyJ...").build()?;
+//! let segments: Vec<Segment> = client.segments().stream().try_collect().await?;
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod auth;
+mod call;
+mod capture;
+mod config;
+mod error;
+// Generated code documents what the spec documents; its own prelude is superseded by ours.
+#[allow(missing_docs, unused_imports)]
 mod generated;
-pub mod runtime;
+mod hooks;
+mod pacing;
+mod retry;
+mod runtime;
+mod segments;
 
-pub use generated::*;
+pub use auth::{StaticToken, Token, TokenError, TokenProvider};
+pub use config::{
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
+    DEFAULT_REQUESTS_PER_SECOND, ENV_BASE_URL, ENV_TENANT, ENV_TOKEN, Region,
+};
+pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
+pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
+pub use retry::RetryPolicy;
+pub use runtime::Runtime;
+pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
+
+/// The types most programs need: `use amperity::prelude::*;`.
+pub mod prelude {
+    pub use crate::types::Segment;
+    pub use crate::{Client, ClientBuilder, Error, Region, SegmentsExt};
+}

@@ -1,0 +1,69 @@
+//! What the last HTTP response of a call looked like, for error reports.
+//!
+//! progenitor reports an undecodable body as bytes plus a serde error: the status and content type
+//! are gone by then. The request hook records them here, in a task-local slot that the SDK opens
+//! around each call, so that a decode error can name the status, the content type and the
+//! request id. Outside such a scope (a caller using the generated builders directly) recording is
+//! a no-op.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+
+/// The final response of a call, as the request hook saw it.
+#[derive(Debug, Clone)]
+pub(crate) struct ResponseRecord {
+    pub status: StatusCode,
+    pub content_type: Option<String>,
+    pub request_id: Option<String>,
+    pub body: Bytes,
+}
+
+impl ResponseRecord {
+    pub fn new(status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            content_type: header_str(headers, CONTENT_TYPE.as_str()),
+            request_id: request_id(headers),
+            body,
+        }
+    }
+}
+
+tokio::task_local! {
+    static LAST_RESPONSE: RefCell<Option<ResponseRecord>>;
+}
+
+/// Runs `future` with a fresh slot and returns what it recorded last.
+pub(crate) async fn scope<F: Future>(future: F) -> (F::Output, Option<ResponseRecord>) {
+    LAST_RESPONSE
+        .scope(RefCell::new(None), async move {
+            let output = future.await;
+            let record = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
+            (output, record)
+        })
+        .await
+}
+
+/// Remembers `record` as the call's latest response, when a scope is open.
+pub(crate) fn record(record: ResponseRecord) {
+    let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(record));
+}
+
+/// A header's value as text, if it is present and printable.
+pub(crate) fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The server's request id header, under the names servers commonly use.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["request-id", "x-request-id", "x-amzn-requestid"]
+        .iter()
+        .find_map(|name| header_str(headers, name))
+}

@@ -1,0 +1,189 @@
+//! The request hooks of the generated client: the one place that knows auth, pacing, retries,
+//! tracing and the version-deprecation headers. Every generated operation goes through them.
+
+use std::time::Instant;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use tracing::{Instrument, field};
+
+use crate::Client;
+use crate::auth::Token;
+use crate::capture::{self, ResponseRecord};
+use crate::retry::is_retryable_status;
+use crate::runtime::Runtime;
+
+const TENANT_HEADER: HeaderName = HeaderName::from_static("amperity-tenant");
+
+impl ClientHooks<Runtime> for Client {
+    /// Adds the tenant and the bearer token, each exactly once.
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let runtime = self.inner();
+        let token = runtime
+            .tokens()
+            .token()
+            .await
+            .map_err(|e| progenitor_client::Error::Custom(e.0))?;
+        let headers = request.headers_mut();
+        headers.insert(TENANT_HEADER, runtime.tenant_header().clone());
+        set_token(headers, &token).map_err(progenitor_client::Error::Custom)?;
+        Ok(())
+    }
+
+    /// Sends the request, pacing every attempt and retrying what may succeed later.
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "amperity.call",
+            operation = info.operation_id,
+            attempts = field::Empty,
+            status = field::Empty,
+        );
+        send_with_retries(self.client(), self.inner(), request, info)
+            .instrument(span)
+            .await
+    }
+}
+
+fn set_token(headers: &mut HeaderMap, token: &Token) -> Result<(), String> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
+        .map_err(|_| "the access token contains characters not allowed in a header".to_owned())?;
+    // Sensitive values are redacted from `Debug` output and kept out of HTTP/2 header tables.
+    value.set_sensitive(true);
+    headers.insert(AUTHORIZATION, value);
+    Ok(())
+}
+
+async fn send_with_retries(
+    client: &reqwest::Client,
+    runtime: &Runtime,
+    mut request: Request,
+    info: &OperationInfo,
+) -> reqwest::Result<Response> {
+    let policy = runtime.retry_policy();
+    let mut retry = 0u32;
+    let mut reauthenticated = false;
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let call_span = tracing::Span::current();
+        call_span.record("attempts", attempt);
+        // A request with a streaming body cannot be sent twice; ours (GET) always can.
+        let retry_copy = request.try_clone();
+        runtime.pacer().ready().await;
+        let outcome = send_once(client, request, info.operation_id, attempt).await;
+        let may_retry = retry < policy.max_retries && retry_copy.is_some();
+        match outcome {
+            Ok(response) => {
+                let status = response.status();
+                call_span.record("status", status.as_u16());
+                warn_on_deprecation(runtime, response.headers());
+                if may_retry && is_retryable_status(status) {
+                    let wait = policy.delay_after(retry, Some(response.headers()));
+                    tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                } else if status == StatusCode::UNAUTHORIZED && !reauthenticated {
+                    // An expired token: ask the provider for a fresh one, once.
+                    reauthenticated = true;
+                    let Some(fresh) = fresh_token(runtime, retry_copy.as_ref()).await else {
+                        return Ok(response);
+                    };
+                    tracing::info!(attempt, "token rejected; retrying with a refreshed token");
+                    let mut next = retry_copy.expect("checked by fresh_token");
+                    if set_token(next.headers_mut(), &fresh).is_err() {
+                        return Ok(response);
+                    }
+                    request = next;
+                    continue;
+                } else {
+                    return Ok(response);
+                }
+            }
+            Err(error) if may_retry => {
+                let wait = policy.backoff(retry);
+                tracing::warn!(error = %error, ?wait, attempt, "retrying after a transport error");
+                tokio::time::sleep(wait).await;
+                retry += 1;
+            }
+            Err(error) => return Err(error),
+        }
+        request = retry_copy.expect("retries happen only with a copy");
+    }
+}
+
+/// One attempt: send, read the whole body (so that a body cut short is a transport error that can
+/// be retried), record the response for error reports, and hand back an equivalent response.
+async fn send_once(
+    client: &reqwest::Client,
+    request: Request,
+    operation: &'static str,
+    attempt: u32,
+) -> reqwest::Result<Response> {
+    let span = tracing::debug_span!(
+        "amperity.request",
+        operation,
+        attempt,
+        method = %request.method(),
+        status = field::Empty,
+        latency_ms = field::Empty,
+    );
+    async move {
+        let started = Instant::now();
+        let result = async {
+            let response = client.execute(request).await?;
+            let status = response.status();
+            let version = response.version();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, version, headers, body))
+        }
+        .await;
+        let span = tracing::Span::current();
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let (status, version, headers, body) = match result {
+            Ok(parts) => parts,
+            Err(error) => {
+                tracing::debug!(error = %error, "request failed");
+                return Err(error);
+            }
+        };
+        span.record("status", status.as_u16());
+        tracing::debug!("response");
+        capture::record(ResponseRecord::new(status, &headers, body.clone()));
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+    .instrument(span)
+    .await
+}
+
+/// A different token from the provider after a 401, if it has one.
+async fn fresh_token(runtime: &Runtime, request: Option<&Request>) -> Option<Token> {
+    let request = request?;
+    let sent = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let sent = Token::new(sent.strip_prefix("Bearer ")?);
+    runtime.tokens().invalidate(&sent);
+    let fresh = runtime.tokens().token().await.ok()?;
+    (fresh != sent).then_some(fresh)
+}
+
+fn warn_on_deprecation(runtime: &Runtime, headers: &HeaderMap) {
+    let deprecation = capture::header_str(headers, "deprecation");
+    let sunset = capture::header_str(headers, "sunset");
+    if (deprecation.is_some() || sunset.is_some()) && runtime.first_deprecation_notice() {
+        tracing::warn!(
+            api_version = Client::api_version(),
+            deprecation = deprecation.as_deref().unwrap_or("-"),
+            sunset = sunset.as_deref().unwrap_or("-"),
+            "Amperity marks this API version as deprecated; plan the move to a newer version"
+        );
+    }
+}
