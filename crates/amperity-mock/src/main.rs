@@ -1,0 +1,216 @@
+//! `amperity-mock`: the mock Amperity API as a command-line server.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use amperity_mock::MockConfig;
+use clap::{Arg, ArgMatches, Command, value_parser};
+
+fn cli() -> Command {
+    Command::new("amperity-mock")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "A local, stateful Amperity API (GET /api/segments) for tests, demos and benchmarks.",
+        )
+        .arg(
+            Arg::new("addr")
+                .long("addr")
+                .value_name("HOST:PORT")
+                .default_value("127.0.0.1:4010")
+                .value_parser(value_parser!(SocketAddr))
+                .help("Address to listen on (port 0 picks a free one)"),
+        )
+        .arg(
+            Arg::new("segments")
+                .long("segments")
+                .value_name("N")
+                .default_value("300")
+                .value_parser(value_parser!(u64).range(..=amperity_mock::MAX_SEGMENTS))
+                .help("Number of segments in the tenant"),
+        )
+        .arg(
+            Arg::new("seed")
+                .long("seed")
+                .value_name("S")
+                .default_value("1")
+                .value_parser(value_parser!(u64))
+                .help("Seed of the generated data"),
+        )
+        .arg(
+            Arg::new("token")
+                .long("token")
+                .value_name("T")
+                .env("AMPERITY_MOCK_TOKEN")
+                .value_parser(non_empty)
+                .help("Bearer token to require (default: accept any)"),
+        )
+        .arg(
+            Arg::new("tenant")
+                .long("tenant")
+                .value_name("ID")
+                .value_parser(non_empty)
+                .help("Tenant to require in amperity-tenant (default: accept any)"),
+        )
+        .arg(
+            Arg::new("rate-limit")
+                .long("rate-limit")
+                .value_name("RPS")
+                .default_value("10")
+                .value_parser(value_parser!(u32))
+                .help("Requests per second before 429 (0 turns it off)"),
+        )
+        .arg(
+            Arg::new("fail-rate")
+                .long("fail-rate")
+                .value_name("P")
+                .default_value("0")
+                // So that `--fail-rate -0.1` is reported as out of range, not as an unknown flag.
+                .allow_negative_numbers(true)
+                .value_parser(fail_rate)
+                .help("Share of valid requests (0.0 to 1.0) answered with 500, 503 or 429"),
+        )
+        .arg(
+            Arg::new("latency-ms")
+                .long("latency-ms")
+                .value_name("MS")
+                .default_value("0")
+                .value_parser(value_parser!(u64))
+                .help("Delay added to every answer, in milliseconds"),
+        )
+}
+
+fn non_empty(value: &str) -> Result<String, String> {
+    if value.is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(value.into())
+    }
+}
+
+fn fail_rate(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{value:?} is not a number from 0.0 to 1.0")),
+    }
+}
+
+fn config(matches: &ArgMatches) -> MockConfig {
+    let get_u64 = |name: &str| *matches.get_one::<u64>(name).expect("has a default");
+    MockConfig {
+        segments: get_u64("segments"),
+        seed: get_u64("seed"),
+        token: matches.get_one::<String>("token").cloned(),
+        tenant: matches.get_one::<String>("tenant").cloned(),
+        rate_limit: *matches.get_one::<u32>("rate-limit").expect("has a default"),
+        fail_rate: *matches.get_one::<f64>("fail-rate").expect("has a default"),
+        latency: Duration::from_millis(get_u64("latency-ms")),
+    }
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM (what `kill` and container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let matches = cli().get_matches();
+    let addr = *matches
+        .get_one::<SocketAddr>("addr")
+        .expect("has a default");
+    let config = config(&matches);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("amperity-mock: cannot listen on {addr}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    println!(
+        "amperity-mock listening on http://{local}/api ({} segments, seed {})",
+        config.segments, config.seed
+    );
+    match amperity_mock::serve_with_shutdown(listener, config, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("amperity-mock: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_is_well_formed() {
+        cli().debug_assert();
+    }
+
+    #[test]
+    fn flags_map_onto_the_config() {
+        let matches = cli().get_matches_from([
+            "amperity-mock",
+            "--segments",
+            "5",
+            "--seed",
+            "9",
+            "--token",
+            "t",
+            "--tenant",
+            "acme",
+            "--rate-limit",
+            "0",
+            "--fail-rate",
+            "0.5",
+            "--latency-ms",
+            "20",
+        ]);
+        let c = config(&matches);
+        assert_eq!((c.segments, c.seed, c.rate_limit), (5, 9, 0));
+        assert_eq!(
+            (c.token.as_deref(), c.tenant.as_deref()),
+            (Some("t"), Some("acme"))
+        );
+        assert_eq!((c.fail_rate, c.latency), (0.5, Duration::from_millis(20)));
+    }
+
+    #[test]
+    fn fail_rate_outside_zero_to_one_is_a_usage_error() {
+        for bad in ["1.5", "-0.1", "NaN", "x"] {
+            let result = cli().try_get_matches_from(["amperity-mock", "--fail-rate", bad]);
+            assert_eq!(
+                result.unwrap_err().kind(),
+                clap::error::ErrorKind::ValueValidation
+            );
+        }
+    }
+}
