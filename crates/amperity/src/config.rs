@@ -324,6 +324,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ClientInfo;
 
     fn builder() -> ClientBuilder {
         Client::builder().tenant("acme").token("secret-token")

@@ -46,5 +46,5 @@ pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
 /// The types most programs need: `use amperity::prelude::*;`.
 pub mod prelude {
     pub use crate::types::Segment;
-    pub use crate::{Client, ClientBuilder, Error, Region, SegmentsExt};
+    pub use crate::{Client, ClientBuilder, ClientInfo, Error, Region, SegmentsExt};
 }

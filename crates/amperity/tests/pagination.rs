@@ -1,0 +1,136 @@
+//! Listing segments page by page: how walks end, what they send, and what they keep.
+
+mod support;
+
+use amperity::prelude::*;
+use futures::{StreamExt, TryStreamExt};
+use serde_json::json;
+use support::{Canned, Scripted, client_for};
+
+fn assert_send<T: Send + 'static>(_: &T) {}
+
+#[tokio::test]
+async fn a_walk_follows_next_token_until_it_is_missing() {
+    let server = Scripted::start(vec![
+        Canned::page(&["a", "b"], Some("t1")),
+        Canned::page(&["c", "d"], Some("t2")),
+        Canned::page(&["e"], None),
+    ])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let stream = client.segments().page_size(2).stream();
+    assert_send(&stream);
+    let ids: Vec<String> = stream.map_ok(|s| s.id).try_collect().await.unwrap();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+
+    let queries: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.uri.to_string())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "/api/segments?limit=2",
+            "/api/segments?limit=2&next_token=t1",
+            "/api/segments?limit=2&next_token=t2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_null_or_empty_next_token_also_ends_the_walk() {
+    for last in [json!(null), json!("")] {
+        let server = Scripted::start(vec![
+            Canned::page(&["a"], Some("t1")),
+            Canned::json(200, json!({"data": [{"id": "b", "name": "B"}], "next_token": last})),
+            Canned::error(500, "must not be requested"),
+        ])
+        .await;
+        let client = client_for(&server.base_url).build().unwrap();
+        let pages: Vec<_> = client.segments().pages().try_collect().await.unwrap();
+        assert_eq!(pages.len(), 2, "next_token {last}");
+        assert_eq!(pages[1].next_token, None);
+        assert_eq!(server.requests().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_next_token_is_an_error_naming_it_not_a_loop() {
+    let server = Scripted::start(vec![
+        Canned::page(&["a"], Some("t1")),
+        Canned::page(&["b"], Some("t2")),
+        Canned::page(&["a"], Some("t1")),
+    ])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let results: Vec<_> = client.segments().pages().collect().await;
+    assert_eq!(results.len(), 3, "two pages, then the error, then the end");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    let error = results[2].as_ref().unwrap_err();
+    assert!(
+        matches!(error, Error::RepeatedToken { token, pages: 3 } if token == "t1"),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("\"t1\""), "{error}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn streams_are_lazy_until_polled() {
+    let server = Scripted::start(vec![Canned::page(&["a"], None)]).await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let stream = client.segments().stream();
+    tokio::task::yield_now().await;
+    assert!(server.requests().is_empty());
+    let segments: Vec<_> = stream.try_collect().await.unwrap();
+    assert_eq!(segments.len(), 1);
+}
+
+#[tokio::test]
+async fn with_total_is_sent_and_the_first_pages_total_is_reachable() {
+    let server = Scripted::start(vec![Canned::json(
+        200,
+        json!({"data": [{"id": "a", "name": "A"}], "total": 42}),
+    )])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let page = client.segments().with_total(true).first_page().await.unwrap();
+    assert_eq!(page.total, Some(42));
+    assert_eq!(server.requests()[0].uri, "/api/segments?with_total=true");
+}
+
+#[tokio::test]
+async fn fields_the_spec_does_not_name_are_kept() {
+    let server = Scripted::start(vec![Canned::json(
+        200,
+        json!({
+            "data": [{"id": "a", "name": "A", "status": "active", "color": "teal", "size": {"n": 3}}],
+            "cursor_version": 2
+        }),
+    )])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let page = client.segments().first_page().await.unwrap();
+    let segment = &page.segments[0];
+    assert_eq!(segment.status.as_deref(), Some("active"));
+    assert_eq!(segment.extra["color"], "teal");
+    assert_eq!(segment.extra["size"], json!({"n": 3}));
+    assert_eq!(page.extra["cursor_version"], 2);
+    let written = serde_json::to_value(segment).unwrap();
+    assert_eq!(written["color"], "teal", "unknown fields survive re-serialization");
+}
+
+#[tokio::test]
+async fn an_error_mid_walk_ends_the_stream_after_the_pages_before_it() {
+    let server = Scripted::start(vec![
+        Canned::page(&["a"], Some("t1")),
+        Canned::error(404, "cursor expired"),
+    ])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let results: Vec<_> = client.segments().stream().collect().await;
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].as_ref().unwrap().id, "a");
+    assert_eq!(results[1].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(404));
+}
