@@ -144,13 +144,15 @@ impl ClientBuilder {
     /// (each only when set and not empty); later calls override them.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut builder = Self::default();
-        builder.tenant = var(ENV_TENANT);
-        if let Some(token) = var(ENV_TOKEN) {
-            builder = builder.token(token);
+        let builder = Self {
+            tenant: var(ENV_TENANT),
+            base_url: var(ENV_BASE_URL),
+            ..Self::default()
+        };
+        match var(ENV_TOKEN) {
+            Some(token) => builder.token(token),
+            None => builder,
         }
-        builder.base_url = var(ENV_BASE_URL);
-        builder
     }
 
     /// The tenant ID, sent as `amperity-tenant` on every request. Required.
@@ -244,7 +246,9 @@ impl ClientBuilder {
             ("overall timeout", self.overall_timeout),
         ] {
             if value.is_zero() {
-                return Err(Error::Config(format!("the {name} must be longer than zero")));
+                return Err(Error::Config(format!(
+                    "the {name} must be longer than zero"
+                )));
             }
         }
         let base_url = match self.base_url {
@@ -332,7 +336,14 @@ mod tests {
 
     #[test]
     fn region_decides_the_base_url() {
-        let url = |region| builder().region(region).build().unwrap().baseurl().to_owned();
+        let url = |region| {
+            builder()
+                .region(region)
+                .build()
+                .unwrap()
+                .baseurl()
+                .to_owned()
+        };
         assert_eq!(url(Region::Aws), "https://app.amperity.com/api");
         assert_eq!(url(Region::Azure), "https://acme.amperity.com/api");
         assert_eq!(url(Region::Au), "https://app-aws-apse2.amperity.com/api");
@@ -348,7 +359,12 @@ mod tests {
         ] {
             assert!(builder().base_url(ok).build().is_ok(), "{ok}");
         }
-        for bad in ["http://10.0.0.1/api", "http://example.com/api", "ftp://localhost/", "not a url"] {
+        for bad in [
+            "http://10.0.0.1/api",
+            "http://example.com/api",
+            "ftp://localhost/",
+            "not a url",
+        ] {
             let err = builder().base_url(bad).build().unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{bad}: {err}");
         }

@@ -37,24 +37,24 @@ pub enum Error {
 
     /// 401: the token is missing, invalid or expired.
     #[error("authentication failed: {0}")]
-    Unauthorized(ApiError),
+    Unauthorized(Box<ApiError>),
 
     /// 403: the token is valid but not allowed to do this for this tenant.
     #[error("permission denied: {0}")]
-    Forbidden(ApiError),
+    Forbidden(Box<ApiError>),
 
     /// 429, still, after every retry the policy allowed.
     #[error("rate limited: {0}")]
-    RateLimited(ApiError),
+    RateLimited(Box<ApiError>),
 
     /// Any other error status, with the server's error body.
     #[error("{0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
 
     /// A response whose body is not what the API documents: malformed or truncated JSON, an
     /// HTML page from a proxy, a success status the API does not use.
     #[error("{0}")]
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
 
     /// No answer in time.
     #[error("timed out: {0}")]
@@ -188,9 +188,10 @@ impl Error {
     /// The HTTP status of the response behind this error, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Unauthorized(e) | Error::Forbidden(e) | Error::RateLimited(e) | Error::Api(e) => {
-                Some(e.status)
-            }
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::RateLimited(e)
+            | Error::Api(e) => Some(e.status),
             Error::Decode(e) => e.status,
             _ => None,
         }
@@ -199,9 +200,10 @@ impl Error {
     /// The request id of the failed request, for Amperity support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Unauthorized(e) | Error::Forbidden(e) | Error::RateLimited(e) | Error::Api(e) => {
-                e.request_id.as_deref()
-            }
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::RateLimited(e)
+            | Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
@@ -210,9 +212,10 @@ impl Error {
     /// The API error body, for the variants that carry one.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
-            Error::Unauthorized(e) | Error::Forbidden(e) | Error::RateLimited(e) | Error::Api(e) => {
-                Some(e)
-            }
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::RateLimited(e)
+            | Error::Api(e) => Some(e),
             _ => None,
         }
     }
@@ -245,13 +248,13 @@ impl Error {
                 };
                 Error::from_api(api)
             }
-            E::InvalidResponsePayload(body, cause) => Error::Decode(DecodeError {
+            E::InvalidResponsePayload(body, cause) => Error::Decode(Box::new(DecodeError {
                 status: last.as_ref().map(|r| r.status),
                 content_type: last.as_ref().and_then(|r| r.content_type.clone()),
                 request_id: last.and_then(|r| r.request_id),
                 reason: format!("{cause}"),
                 snippet: snippet(&body),
-            }),
+            })),
             E::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers();
@@ -260,13 +263,13 @@ impl Error {
                 let retry_after = crate::retry::retry_after(headers);
                 let raw_body = last.map(|r| r.body).unwrap_or_default();
                 if status.is_success() || status.is_informational() || status.is_redirection() {
-                    return Error::Decode(DecodeError {
+                    return Error::Decode(Box::new(DecodeError {
                         status: Some(status),
                         content_type,
                         request_id,
                         reason: "the API does not document this status".into(),
                         snippet: snippet(&raw_body),
-                    });
+                    }));
                 }
                 // An undeclared error status, often from a proxy: keep the server's message when
                 // the body is an error document, else say what came back.
@@ -297,6 +300,7 @@ impl Error {
     }
 
     fn from_api(error: ApiError) -> Self {
+        let error = Box::new(error);
         match error.status.as_u16() {
             401 => Error::Unauthorized(error),
             403 => Error::Forbidden(error),

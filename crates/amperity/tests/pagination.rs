@@ -43,7 +43,10 @@ async fn a_null_or_empty_next_token_also_ends_the_walk() {
     for last in [json!(null), json!("")] {
         let server = Scripted::start(vec![
             Canned::page(&["a"], Some("t1")),
-            Canned::json(200, json!({"data": [{"id": "b", "name": "B"}], "next_token": last})),
+            Canned::json(
+                200,
+                json!({"data": [{"id": "b", "name": "B"}], "next_token": last}),
+            ),
             Canned::error(500, "must not be requested"),
         ])
         .await;
@@ -95,7 +98,12 @@ async fn with_total_is_sent_and_the_first_pages_total_is_reachable() {
     )])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let page = client.segments().with_total(true).first_page().await.unwrap();
+    let page = client
+        .segments()
+        .with_total(true)
+        .first_page()
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(42));
     assert_eq!(server.requests()[0].uri, "/api/segments?with_total=true");
 }
@@ -118,7 +126,10 @@ async fn fields_the_spec_does_not_name_are_kept() {
     assert_eq!(segment.extra["size"], json!({"n": 3}));
     assert_eq!(page.extra["cursor_version"], 2);
     let written = serde_json::to_value(segment).unwrap();
-    assert_eq!(written["color"], "teal", "unknown fields survive re-serialization");
+    assert_eq!(
+        written["color"], "teal",
+        "unknown fields survive re-serialization"
+    );
 }
 
 #[tokio::test]
@@ -132,5 +143,12 @@ async fn an_error_mid_walk_ends_the_stream_after_the_pages_before_it() {
     let results: Vec<_> = client.segments().stream().collect().await;
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].as_ref().unwrap().id, "a");
-    assert_eq!(results[1].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        results[1]
+            .as_ref()
+            .unwrap_err()
+            .status()
+            .map(|s| s.as_u16()),
+        Some(404)
+    );
 }

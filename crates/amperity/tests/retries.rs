@@ -41,9 +41,11 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn every_transient_status_is_retried() {
     for status in [408, 429, 500, 502, 503, 504] {
-        let server =
-            Scripted::start(vec![Canned::error(status, "transient"), Canned::page(&["a"], None)])
-                .await;
+        let server = Scripted::start(vec![
+            Canned::error(status, "transient"),
+            Canned::page(&["a"], None),
+        ])
+        .await;
         let client = client_for(&server.base_url).build().unwrap();
         client.segments().first_page().await.unwrap();
         assert_eq!(server.requests().len(), 2, "status {status}");
@@ -63,12 +65,17 @@ async fn client_errors_are_never_retried() {
 
 #[tokio::test]
 async fn giving_up_reports_the_last_error_with_its_retry_after() {
-    let server =
-        Scripted::start(vec![Canned::error(429, "slow down").with_header("retry-after", "0")])
-            .await;
+    let server = Scripted::start(vec![
+        Canned::error(429, "slow down").with_header("retry-after", "0"),
+    ])
+    .await;
     let client = client_for(&server.base_url).build().unwrap();
     let error = client.segments().first_page().await.unwrap_err();
-    assert_eq!(server.requests().len(), 3, "the first attempt and two retries");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "the first attempt and two retries"
+    );
     let Error::RateLimited(api) = &error else {
         panic!("expected RateLimited, got {error:?}")
     };
@@ -92,11 +99,16 @@ async fn connection_failures_are_retried_then_reported() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = client_for(&format!("http://127.0.0.1:{port}/api")).build().unwrap();
+    let client = client_for(&format!("http://127.0.0.1:{port}/api"))
+        .build()
+        .unwrap();
     let started = Instant::now();
     let error = client.segments().first_page().await.unwrap_err();
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
-    assert!(error.to_string().starts_with("connection failed"), "{error}");
+    assert!(
+        error.to_string().starts_with("connection failed"),
+        "{error}"
+    );
     // Two backoffs of at least 5 ms each happened.
     assert!(started.elapsed() >= Duration::from_millis(10));
 }

@@ -125,7 +125,8 @@ async fn answer(State(script): State<Script>, request: Request) -> Response {
         if let Some(next) = next {
             *last = Some(next);
         }
-        last.clone().expect("a scripted server needs at least one response")
+        last.clone()
+            .expect("a scripted server needs at least one response")
     };
     tokio::time::sleep(canned.delay).await;
     let mut response = Response::builder().status(StatusCode::from_u16(canned.status).unwrap());

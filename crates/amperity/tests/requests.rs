@@ -1,0 +1,82 @@
+//! What goes on the wire, checked with the generated httpmock helpers.
+
+mod support;
+
+use amperity::prelude::*;
+use amperity_httpmock::MockServerExt;
+use httpmock::MockServer;
+use serde_json::json;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn page(next_token: Option<&str>) -> amperity::types::SegmentPage {
+    serde_json::from_value(json!({
+        "data": [{"id": "ab-1CDEfGHI", "name": "Holiday Segment"}],
+        "next_token": next_token,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn every_request_carries_tenant_token_and_version_exactly_once() {
+    let server = MockServer::start();
+    let mock = server.list_segments(|when, then| {
+        // httpmock's `When` records each matcher as it is added, so the chain needs no binding.
+        when.into_inner()
+            .header("amperity-tenant", "acme")
+            .header_count("^amperity-tenant$", ".*", 1)
+            .header("authorization", "Bearer test-token-0123456789")
+            .header_count("^authorization$", ".*", 1)
+            .header("api-version", "2024-04-01")
+            .header_count("^api-version$", ".*", 1)
+            .header_exists("user-agent");
+        then.ok(&page(None));
+    });
+    let client = support::client_for(&server.base_url()).build().unwrap();
+    let page = runtime().block_on(client.segments().first_page()).unwrap();
+    assert_eq!(page.segments[0].name, "Holiday Segment");
+    mock.assert_calls(1);
+}
+
+#[test]
+fn query_parameters_are_encoded() {
+    let server = MockServer::start();
+    let token: amperity::types::ListSegmentsNextToken = "a+b/c=d&e".parse().unwrap();
+    let mock = server.list_segments(|when, then| {
+        when.limit(std::num::NonZeroU32::new(250))
+            .with_total(true)
+            .next_token(&token);
+        then.ok(&page(None));
+    });
+    let client = support::client_for(&server.base_url()).build().unwrap();
+    runtime()
+        .block_on(
+            client
+                .segments()
+                .page_size(250)
+                .with_total(true)
+                .page(Some("a+b/c=d&e")),
+        )
+        .unwrap();
+    mock.assert_calls(1);
+}
+
+#[test]
+fn the_generated_builder_gets_the_same_headers() {
+    let server = MockServer::start();
+    let mock = server.list_segments(|when, then| {
+        when.into_inner()
+            .header("amperity-tenant", "acme")
+            .header_count("^api-version$", ".*", 1);
+        then.ok(&page(Some("next")));
+    });
+    let client = support::client_for(&server.base_url()).build().unwrap();
+    let response = runtime().block_on(client.list_segments().send()).unwrap();
+    assert_eq!(response.next_token.as_deref(), Some("next"));
+    mock.assert_calls(1);
+}
