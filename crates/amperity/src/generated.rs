@@ -159,7 +159,7 @@ pub mod types {
         ///The segments on this page.
         pub data: ::std::vec::Vec<Segment>,
         /**The cursor for the next page. Missing, `null` or empty on the last page.
-         */
+        */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
         ///The count of all results. Present only when the request set `with_total=true`.
@@ -605,7 +605,7 @@ impl Client {
 
     Example request:
 
-    ```
+    ```bash
     curl --request GET \
       'https://app.amperity.com/api/segments?limit=12&with_total=true' \
       --header 'amperity-tenant: acme' \

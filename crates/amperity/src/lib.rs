@@ -1,20 +1,4 @@
-//! Rust SDK for the [Amperity API](https://docs.amperity.com/api/).
-//!
-//! The typed client is generated from `spec/openapi.yaml` by progenitor ([`Client`], [`types`],
-//! [`builder`]); this crate adds what the API's conventions need around it: configuration
-//! ([`ClientBuilder`]), pagination as a `Stream` ([`SegmentsExt`]), retries with backoff and
-//! `Retry-After` ([`RetryPolicy`]), pacing under the documented 10 requests per second, timeouts,
-//! and one error type ([`Error`]).
-//!
-//! ```no_run
-//! use amperity::prelude::*;
-//! use futures::TryStreamExt;
-//!
-//! # async fn run() -> Result<(), amperity::Error> {
-//! let client = amperity::Client::builder().tenant("acme").token("eyJ...").build()?;
-//! let segments: Vec<Segment> = client.segments().stream().try_collect().await?;
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
