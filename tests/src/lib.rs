@@ -19,9 +19,8 @@
 //! JSON can be checked against the generated types' own idea of the shape; [`fixtures`] lists the
 //! bodies under `spec/fixtures/`.
 //!
-//! Other crates' tests reuse this as a dev-dependency (`amperity-workspace-tests = { path =
-//! "../../tests" }`), which is why everything here is public and returns errors instead of
-//! panicking.
+//! Other crates' tests reuse this as a dev-dependency (`amperity-workspace-tests.workspace =
+//! true`), which is why everything here is public and returns errors instead of panicking.
 #![forbid(unsafe_code)]
 
 use std::fmt;
