@@ -1,0 +1,84 @@
+//! `amperity`: list and export Amperity segments from the command line.
+//!
+//! Built only on the `amperity` SDK: the CLI has no HTTP code of its own.
+#![forbid(unsafe_code)]
+
+mod args;
+mod connect;
+mod destination;
+mod failure;
+mod list;
+mod output;
+mod progress;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::args::{Cli, Command, SegmentsCommand};
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(failure) => {
+            let prefix = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            {
+                "\x1b[31merror:\x1b[0m"
+            } else {
+                "error:"
+            };
+            let _ = writeln!(std::io::stderr(), "{prefix} {failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "amperity", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Segments {
+            command: SegmentsCommand::List(args),
+        } => {
+            let connection = connect::connect(&cli.global).await?;
+            list::run(&connection.client, &args).await
+        }
+    }
+}
+
+/// Diagnostics on stderr: warnings by default (such as an API version's deprecation), more with
+/// each `-v`. `RUST_LOG` overrides.
+fn init_tracing(verbosity: u8) {
+    let level = match verbosity {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .with_target(false)
+        .init();
+}
