@@ -56,7 +56,10 @@ pub async fn run(client: &Client, args: &ListArgs) -> Result<(), Failure> {
         let _ = writeln!(stderr, "total: {total}");
     }
     if more_available && stderr.is_terminal() {
-        let _ = writeln!(stderr, "more segments are available: add --all to list every page");
+        let _ = writeln!(
+            stderr,
+            "more segments are available: add --all to list every page"
+        );
     }
     Ok(())
 }

@@ -37,12 +37,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,
         Err(failure) => {
-            let prefix = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            {
-                "\x1b[31merror:\x1b[0m"
-            } else {
-                "error:"
-            };
+            let prefix =
+                if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                    "\x1b[31merror:\x1b[0m"
+                } else {
+                    "error:"
+                };
             let _ = writeln!(std::io::stderr(), "{prefix} {failure}");
             failure.exit_code()
         }
@@ -52,7 +52,12 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "amperity", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "amperity",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
         Command::Segments {

@@ -31,8 +31,10 @@ impl Progress {
     pub fn set_total(&self, total: u64) {
         self.bar.set_length(total);
         self.bar.set_style(
-            ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} segments ({per_sec}, eta {eta})")
-                .expect("a valid template"),
+            ProgressStyle::with_template(
+                "{bar:30} {human_pos}/{human_len} segments ({per_sec}, eta {eta})",
+            )
+            .expect("a valid template"),
         );
     }
 

@@ -35,7 +35,12 @@ fn escape(value: &str) -> std::borrow::Cow<'_, str> {
 impl SegmentWriter for TsvWriter {
     fn write_page(&mut self, segments: &[Segment]) -> Result<(), OutputError> {
         for segment in segments {
-            writeln!(self.out, "{}\t{}", escape(&segment.id), escape(&segment.name))?;
+            writeln!(
+                self.out,
+                "{}\t{}",
+                escape(&segment.id),
+                escape(&segment.name)
+            )?;
         }
         Ok(())
     }
