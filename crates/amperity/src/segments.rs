@@ -110,18 +110,26 @@ impl ListSegments {
         Ok(Page::from_response(response))
     }
 
-    /// Every page, in order, fetched one at a time as the stream is polled. The stream ends after
-    /// the last page, or after yielding the first error.
+    /// Every page, in order. Nothing is sent until the stream is first polled; after that, the
+    /// next page is fetched while the caller works on the current one (at most one request
+    /// ahead, paced like any other). The stream ends after the last page, or after yielding the
+    /// first error.
     pub fn pages(self) -> Pages {
         let walk = Walk {
             query: self,
             next: Some(None),
+            prefetched: None,
             followed: HashSet::new(),
             pages: 0,
         };
         let stream = stream::unfold(walk, |mut walk| async move {
-            let token = walk.next.take()?;
-            let result = walk.query.page(token.as_deref()).await;
+            let result = match walk.prefetched.take() {
+                Some(fetch) => fetch.join().await,
+                None => {
+                    let token = walk.next.take()?;
+                    walk.query.page(token.as_deref()).await
+                }
+            };
             let result = result.and_then(|page| {
                 walk.pages += 1;
                 if let Some(token) = &page.next_token {
@@ -131,7 +139,7 @@ impl ListSegments {
                             pages: walk.pages,
                         });
                     }
-                    walk.next = Some(Some(token.clone()));
+                    walk.prefetched = Some(Prefetch::start(walk.query.clone(), token.clone()));
                 }
                 Ok(page)
             });
@@ -157,11 +165,37 @@ impl ListSegments {
 /// The state of a walk over the pages.
 struct Walk {
     query: ListSegments,
-    /// `Some(token)`: the page to fetch next (`Some(None)` is the first page); `None`: done.
+    /// The first page, until it is fetched (`Some(None)`); `None` afterwards.
     next: Option<Option<String>>,
+    /// The fetch of the following page, already under way.
+    prefetched: Option<Prefetch>,
     /// Every `next_token` handed out so far, to stop a server that repeats one.
     followed: HashSet<String>,
     pages: u64,
+}
+
+/// A page fetch running on its own task; dropping it cancels the fetch, so a stream dropped
+/// mid-walk leaves no request behind.
+struct Prefetch(tokio::task::JoinHandle<Result<Page, Error>>);
+
+impl Prefetch {
+    fn start(query: ListSegments, token: String) -> Self {
+        Self(tokio::spawn(async move { query.page(Some(&token)).await }))
+    }
+
+    async fn join(mut self) -> Result<Page, Error> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            Err(failure) if failure.is_panic() => std::panic::resume_unwind(failure.into_panic()),
+            Err(_) => Err(Error::InvalidRequest("the page fetch was cancelled".into())),
+        }
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Page {
