@@ -4,13 +4,18 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///The body of every error response.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct ErrorResponse {
         ///What went wrong.
@@ -43,7 +48,7 @@ pub mod types {
         Ord,
         PartialEq,
         PartialOrd,
-        schemars::JsonSchema,
+        schemars::JsonSchema
     )]
     pub enum ListSegmentsApiVersion {
         #[serde(rename = "2024-04-01")]
@@ -58,7 +63,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListSegmentsApiVersion {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "2024-04-01" => Ok(Self::X20240401),
                 _ => Err("invalid value".into()),
@@ -67,7 +74,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListSegmentsApiVersion {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -81,7 +90,15 @@ pub mod types {
     }
     ///`ListSegmentsNextToken`
     #[derive(
-        ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd, schemars::JsonSchema,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
     )]
     #[serde(transparent)]
     pub struct ListSegmentsNextToken(::std::string::String);
@@ -98,7 +115,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ListSegmentsNextToken {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -107,7 +126,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ListSegmentsNextToken {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -133,7 +154,12 @@ pub mod types {
     }
     ///A segment defined in the tenant.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct Segment {
         ///The Amperity internal identifier of the segment.
@@ -153,13 +179,18 @@ pub mod types {
     }
     ///One page of segments.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct SegmentPage {
         ///The segments on this page.
         pub data: ::std::vec::Vec<Segment>,
         /**The cursor for the next page. Missing, `null` or empty on the last page.
-        */
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
         ///The count of all results. Present only when the request set `with_total=true`.
@@ -211,7 +242,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
             pub fn request_id<T>(mut self, value: T) -> Self
@@ -221,7 +254,9 @@ pub mod types {
             {
                 self.request_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for request_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -231,7 +266,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn trace_id<T>(mut self, value: T) -> Self
@@ -241,19 +278,23 @@ pub mod types {
             {
                 self.trace_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trace_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trace_id: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -323,7 +364,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -333,19 +376,23 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -374,12 +421,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SegmentPage {
-            data: ::std::result::Result<::std::vec::Vec<super::Segment>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Segment>,
+                ::std::string::String,
+            >,
             next_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            total: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -403,7 +456,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn next_token<T>(mut self, value: T) -> Self
@@ -413,7 +468,9 @@ pub mod types {
             {
                 self.next_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for next_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -423,19 +480,23 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -469,12 +530,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -556,9 +623,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -600,36 +665,36 @@ impl ClientHooks<crate::runtime::Runtime> for &Client {}
 impl Client {
     /**List segments
 
-    Returns one page of the segments in the tenant named by `amperity-tenant`. Follow
-    `next_token` to read every page.
+Returns one page of the segments in the tenant named by `amperity-tenant`. Follow
+`next_token` to read every page.
 
-    Example request:
+Example request:
 
-    ```bash
-    curl --request GET \
-      'https://app.amperity.com/api/segments?limit=12&with_total=true' \
-      --header 'amperity-tenant: acme' \
-      --header 'api-version: 2024-04-01' \
-      --header 'Authorization: Bearer <access-token>'
-    ```
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/segments?limit=12&with_total=true' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
 
 
-    Sends a `GET` request to `/segments`
+Sends a `GET` request to `/segments`
 
-    Arguments:
-    - `api_version`: The query-parameter alternative to the `api-version` header.
-    - `limit`: The maximum number of records in one page of results (1 to 1000).
-    - `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
-    - `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
-    ```ignore
-    let response = client.list_segments()
-        .api_version(api_version)
-        .limit(limit)
-        .next_token(next_token)
-        .with_total(with_total)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header.
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_segments()
+    .api_version(api_version)
+    .limit(limit)
+    .next_token(next_token)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
     pub fn list_segments(&self) -> builder::ListSegments<'_> {
         builder::ListSegments::new(self)
     }
@@ -640,12 +705,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::list_segments`]
 
-    [`Client::list_segments`]: super::Client::list_segments*/
+[`Client::list_segments`]: super::Client::list_segments*/
     #[derive(Debug, Clone)]
     pub struct ListSegments<'a> {
         client: &'a super::Client,
@@ -668,27 +733,39 @@ pub mod builder {
         where
             V: std::convert::TryInto<types::ListSegmentsApiVersion>,
         {
-            self.api_version = value.try_into().map(Some).map_err(|_| {
-                "conversion to `ListSegmentsApiVersion` for api_version failed".to_string()
-            });
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListSegmentsApiVersion` for api_version failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn next_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListSegmentsNextToken>,
         {
-            self.next_token = value.try_into().map(Some).map_err(|_| {
-                "conversion to `ListSegmentsNextToken` for next_token failed".to_string()
-            });
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListSegmentsNextToken` for next_token failed"
+                        .to_string()
+                });
             self
         }
         pub fn with_total<V>(mut self, value: V) -> Self
@@ -705,23 +782,20 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SegmentPage>, Error<types::ErrorResponse>> {
-            let Self {
-                client,
-                api_version,
-                limit,
-                next_token,
-                with_total,
-            } = self;
+            let Self { client, api_version, limit, next_token, with_total } = self;
             let api_version = api_version.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let next_token = next_token.map_err(Error::InvalidRequest)?;
             let with_total = with_total.map_err(Error::InvalidRequest)?;
             let url = format!("{}/segments", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -730,19 +804,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new(
-                    "api_version",
-                    &api_version,
-                ))
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new(
-                    "next_token",
-                    &next_token,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "with_total",
-                    &with_total,
-                ))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -754,27 +819,55 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                503u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
