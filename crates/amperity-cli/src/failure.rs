@@ -16,6 +16,9 @@ pub enum Failure {
     /// Output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The user pressed Ctrl-C.
+    #[error("interrupted")]
+    Interrupted,
     /// The embedded mock could not start.
     #[error("could not start the embedded mock server: {0}")]
     Mock(std::io::Error),
@@ -25,6 +28,8 @@ pub enum Failure {
 pub const EXIT_USAGE: u8 = 2;
 /// Exit status for authentication (401) and permission (403) failures.
 pub const EXIT_AUTH: u8 = 4;
+/// Exit status after Ctrl-C, as shells report a SIGINT.
+pub const EXIT_INTERRUPTED: u8 = 130;
 /// Exit status for every other failure.
 pub const EXIT_FAILURE: u8 = 1;
 
@@ -33,6 +38,7 @@ impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
             Failure::Usage(_) => EXIT_USAGE,
+            Failure::Interrupted => EXIT_INTERRUPTED,
             Failure::Api(amperity::Error::Config(_)) => EXIT_USAGE,
             Failure::Api(amperity::Error::Unauthorized(_) | amperity::Error::Forbidden(_)) => {
                 EXIT_AUTH
