@@ -64,7 +64,7 @@ impl TableWriter {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         let mut table = Table::new();
         table
-            .load_style(presets::UTF8_HORIZONTAL_ONLY)
+            .load_style(presets::NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(["ID", "NAME"]);
         Self {
