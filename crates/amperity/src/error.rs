@@ -188,24 +188,16 @@ impl Error {
     /// The HTTP status of the response behind this error, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Unauthorized(e)
-            | Error::Forbidden(e)
-            | Error::RateLimited(e)
-            | Error::Api(e) => Some(e.status),
             Error::Decode(e) => e.status,
-            _ => None,
+            other => other.api_error().map(|e| e.status),
         }
     }
 
     /// The request id of the failed request, for Amperity support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Unauthorized(e)
-            | Error::Forbidden(e)
-            | Error::RateLimited(e)
-            | Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
-            _ => None,
+            other => other.api_error().and_then(|e| e.request_id.as_deref()),
         }
     }
 
