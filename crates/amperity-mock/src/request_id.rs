@@ -40,7 +40,8 @@ impl RequestIds {
     pub(crate) fn next(&self) -> RequestId {
         // Relaxed: only uniqueness matters, not ordering against other memory.
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        // `mix` is a bijection, so the first half alone never repeats within a server.
+        // Each half is a bijection of the counter; only the six version and variant bits are
+        // overwritten later, so two requests of one server practically never share an id.
         let high = mix(self.salts[0] ^ n);
         let low = mix(self.salts[1] ^ n);
         RequestId {

@@ -7,12 +7,15 @@
 //! 3. authentication: a missing or wrong bearer token is 401;
 //! 4. tenant: a missing or empty `amperity-tenant` is 400, another tenant than the configured
 //!    one is 403;
-//! 5. API version: 400 unless the `api-version` header or the `api_version` parameter is given,
+//! 5. query string: malformed percent-encoding or a repeated parameter is 400;
+//! 6. API version: 400 unless the `api-version` header or the `api_version` parameter is given,
 //!    and every one given is `2024-04-01`;
-//! 6. query: malformed encoding, a repeated parameter, a bad `limit`, `with_total` or
-//!    `next_token` is 400;
-//! 7. simulated faults (`fail_rate`): 500, 503 or 429;
-//! 8. the page, 200.
+//! 7. parameters: a bad `limit`, `with_total` or `next_token` is 400;
+//! 8. simulated faults (`fail_rate`): 500, 503 or 429;
+//! 9. the page, 200.
+//!
+//! Authentication before validation is what gateways do, and it keeps the mock from telling an
+//! unauthenticated caller anything about its request.
 
 use bytes::Bytes;
 use http_body_util::Full;
