@@ -43,6 +43,7 @@ fn cli() -> Command {
                 .long("token")
                 .value_name("T")
                 .env("AMPERITY_MOCK_TOKEN")
+                .hide_env_values(true)
                 .value_parser(non_empty)
                 .help("Bearer token to require (default: accept any)"),
         )
