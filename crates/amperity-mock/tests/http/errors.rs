@@ -176,6 +176,10 @@ async fn the_api_version_comes_from_the_header_or_the_parameter() {
         .header("api-version", VERSION)
         .query(&[("api_version", "v1")]);
     mock.expect_error(mixed, 400).await;
+    let twice = base()
+        .header("api-version", VERSION)
+        .header("api-version", VERSION);
+    mock.expect_error(twice, 400).await;
     assert_eq!(
         mock.send(base().query(&[("api_version", VERSION)]))
             .await
