@@ -682,7 +682,7 @@ curl --request GET \
 Sends a `GET` request to `/segments`
 
 Arguments:
-- `api_version`: The query-parameter alternative to the `api-version` header.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
 - `limit`: The maximum number of records in one page of results (1 to 1000).
 - `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
 - `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
