@@ -1,8 +1,8 @@
 //! Starting a mock, sending it requests, and checking every answer against spec/openapi.yaml.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use amperity_mock::{MockConfig, RunningMock};
 use reqwest::header::HeaderMap;
@@ -165,98 +165,65 @@ impl Mock {
     }
 }
 
-/// The spec's component schemas as JSON Schema validators.
+/// Validators for the bodies the spec documents, built by the workspace's shared spec helpers
+/// (the same translation of OpenAPI 3.0 to JSON Schema that the fixtures are checked with).
 pub struct Spec {
-    document: Value,
-    validators: HashMap<String, jsonschema::Validator>,
+    spec: amperity_workspace_tests::Spec,
+    validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(Spec::load)
+    SPEC.get_or_init(|| Spec {
+        spec: amperity_workspace_tests::Spec::load().expect("spec/openapi.yaml loads"),
+        validators: Mutex::new(HashMap::new()),
+    })
 }
 
 impl Spec {
-    fn load() -> Self {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/openapi.yaml");
-        let text = std::fs::read_to_string(path).expect("spec/openapi.yaml");
-        let document: Value = serde_yaml::from_str(&text).expect("spec is YAML");
-        let mut schemas = document["components"]["schemas"].clone();
-        to_json_schema(&mut schemas);
-        let validators = schemas
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(|name| {
-                let root = json!({ "$defs": schemas, "$ref": format!("#/$defs/{name}") });
-                let validator = jsonschema::validator_for(&root)
-                    .unwrap_or_else(|e| panic!("schema {name}: {e}"));
-                (name.clone(), validator)
-            })
-            .collect();
-        Self {
-            document,
-            validators,
-        }
-    }
-
-    /// The component schema the spec names for `status` on `GET /segments`; statuses the
-    /// operation does not list (404 on other paths, 405) still use the common `ErrorResponse`.
-    pub fn schema_for(&self, status: StatusCode) -> String {
-        let responses = &self.document["paths"]["/segments"]["get"]["responses"];
-        let mut response = &responses[status.as_str()];
-        if response.is_null() {
+    /// The component schema for `status` on `GET /segments`; statuses the operation does not
+    /// list (404 on other paths, 405) still use the common `ErrorResponse`.
+    fn validator(&self, status: StatusCode) -> (String, Arc<jsonschema::Validator>) {
+        let listed = self
+            .spec
+            .response_statuses("list_segments")
+            .expect("the operation exists")
+            .contains(&status.as_u16());
+        let key = if listed {
+            status.as_str().to_owned()
+        } else {
             assert!(!status.is_success(), "{status} is not in the spec");
-            return "ErrorResponse".into();
-        }
-        if let Some(reference) = response["$ref"].as_str() {
-            let name = reference.trim_start_matches("#/components/responses/");
-            response = &self.document["components"]["responses"][name];
-        }
-        let schema = &response["content"]["application/json"]["schema"]["$ref"];
-        schema
-            .as_str()
-            .expect("a schema reference")
-            .trim_start_matches("#/components/schemas/")
-            .to_owned()
+            "ErrorResponse".to_owned()
+        };
+        let mut cache = self.validators.lock().unwrap();
+        let validator = cache
+            .entry(key.clone())
+            .or_insert_with(|| {
+                let validator = if listed {
+                    self.spec
+                        .response_validator("list_segments", status.as_u16())
+                } else {
+                    self.spec.component_validator("ErrorResponse")
+                };
+                Arc::new(validator.expect("a valid schema"))
+            })
+            .clone();
+        (key, validator)
     }
 
     /// How `body` fails the schema the spec gives for `status`; empty when it conforms.
     pub fn errors(&self, status: StatusCode, body: &Value) -> Vec<String> {
-        self.validators[&self.schema_for(status)]
-            .iter_errors(body)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect()
+        amperity_workspace_tests::validation_errors(&self.validator(status).1, body)
     }
 
     /// Panics unless `body` matches the schema the spec gives for `status`.
     pub fn check(&self, status: StatusCode, body: &Value) {
         let errors = self.errors(status, body);
-        let name = self.schema_for(status);
+        let (schema, _) = self.validator(status);
         assert!(
             errors.is_empty(),
-            "{status} body is not a valid {name}: {errors:?}\n{body}"
+            "{status} body does not match the spec's schema for {schema}: {errors:?}\n{body}"
         );
-    }
-}
-
-/// OpenAPI 3.0 schema objects to JSON Schema: `nullable: true` becomes a `null` type and
-/// component references point into `$defs`.
-fn to_json_schema(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.remove("nullable") == Some(Value::Bool(true))
-                && let Some(Value::String(ty)) = map.get("type").cloned()
-            {
-                map.insert("type".into(), json!([ty, "null"]));
-            }
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                *reference = reference.replace("#/components/schemas/", "#/$defs/");
-            }
-            map.values_mut().for_each(to_json_schema);
-        }
-        Value::Array(items) => items.iter_mut().for_each(to_json_schema),
-        _ => {}
     }
 }
 
