@@ -1,15 +1,24 @@
 //! Workspace automation, run as `cargo xtask <command>`.
 //!
 //! `cargo xtask generate` turns `spec/openapi.yaml` into the committed generated Rust;
-//! `cargo xtask generate --check` fails, with a diff, when the committed files are stale.
+//! `cargo xtask generate --check` fails, with a diff, when the committed files are stale;
+//! `cargo xtask bench [--quick]` runs the benchmarks and writes BENCHMARKS.md.
 #![forbid(unsafe_code)]
 
+mod bench;
+mod bench_build;
+mod bench_export;
+mod bench_load;
+mod bench_report;
+mod bench_sdk;
+mod bench_util;
 mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask generate [--check]";
+const USAGE: &str =
+    "usage: cargo xtask generate [--check] | cargo xtask bench [--quick] [--only PARTS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +26,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["generate"] => generate::run(&workspace_root(), generate::Mode::Write),
         ["generate", "--check"] => generate::run(&workspace_root(), generate::Mode::Check),
+        ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,0 +1,239 @@
+//! Printing results and writing them into BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::bench::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
+use crate::bench_util::run_with_timeout;
+
+const RESULTS_START: &str = "<!-- bench:results:start -->";
+const RESULTS_END: &str = "<!-- bench:results:end -->";
+const TREND_START: &str = "<!-- bench:trend:start -->";
+const TREND_END: &str = "<!-- bench:trend:end -->";
+const TREND_HEADER: &str = "| Date (UTC) | Commit | Profile | Clean build of `amperity` | Dependencies | `xtask generate` | rustc |\n\
+                            | --- | --- | --- | --- | --- | --- | --- |\n";
+
+/// The machine, as a markdown list.
+pub fn machine(root: &Path, env: &Env) -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .and_then(|rest| rest.split_once(':'))
+        .map_or("?", |(_, model)| model.trim())
+        .to_owned();
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse::<f64>().ok())
+        .map_or("?".to_owned(), |kib| {
+            format!("{:.1} GiB", kib / 1024.0 / 1024.0)
+        });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // Not `run_checked`: `wrk --version` prints its version and exits with 1.
+    let version = |program: &str, args: &[&str]| {
+        run_with_timeout(
+            Command::new(program).args(args).current_dir(root),
+            Duration::from_secs(60),
+        )
+        .map(|f| {
+            let text = if f.stdout.trim().is_empty() {
+                f.stderr
+            } else {
+                f.stdout
+            };
+            text.lines().next().unwrap_or("").trim().to_owned()
+        })
+        .unwrap_or_else(|_| "?".into())
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "- CPU: {model}, {cores} cores (`nproc`)");
+    let _ = writeln!(out, "- Memory: {memory}");
+    let _ = writeln!(out, "- Kernel: Linux {kernel}");
+    let _ = writeln!(out, "- {}", version("rustc", &["--version"]));
+    let _ = writeln!(out, "- {}", version("python3", &["--version"]));
+    let _ = writeln!(out, "- {}", version("wrk", &["--version"]));
+    let _ = writeln!(
+        out,
+        "- node {}, Prism {PRISM_VERSION} (`{}`)",
+        version("node", &["--version"]),
+        env.prism.strip_prefix(root).unwrap_or(&env.prism).display()
+    );
+    out
+}
+
+pub fn print_section(section: &Section) {
+    println!("  -- {}", section.title);
+    for row in &section.rows {
+        print_row(row);
+    }
+}
+
+fn print_row(row: &Row) {
+    match row.verdict {
+        Verdict::Info => println!("     {}: {}", row.metric, row.value),
+        verdict => println!(
+            "     {}: {}   goal {}   [{}]",
+            row.metric,
+            row.value,
+            row.goal,
+            verdict.label()
+        ),
+    }
+}
+
+/// Every goal with its figure, then a count.
+pub fn print_summary(sections: &[Section]) {
+    let goals: Vec<&Row> = sections
+        .iter()
+        .flat_map(|s| &s.rows)
+        .filter(|row| row.verdict != Verdict::Info)
+        .collect();
+    for row in &goals {
+        print_row(row);
+    }
+    let missed = goals
+        .iter()
+        .filter(|r| r.verdict == Verdict::Missed)
+        .count();
+    println!("  {} goal(s), {missed} missed", goals.len());
+}
+
+/// The results section of BENCHMARKS.md (between its markers).
+pub fn render_results(
+    machine: &str,
+    sections: &[Section],
+    plan: &Plan,
+    elapsed: Duration,
+    load: &str,
+) -> String {
+    let mut out = String::new();
+    let kind = if plan.quick { " (`--quick`)" } else { "" };
+    let _ = writeln!(out, "## Latest run{kind}\n");
+    let _ = writeln!(
+        out,
+        "Written by `cargo xtask bench`{kind} in {:.0} s; load average (1, 5, 15 min) {load}. \
+         Other processes were running on this machine too, so wall times carry noise; CPU times \
+         are given next to them where that matters.\n",
+        elapsed.as_secs_f64()
+    );
+    let _ = writeln!(out, "{machine}");
+    for section in sections {
+        let _ = writeln!(out, "### {}\n", section.title);
+        let _ = writeln!(out, "| Metric | Value | Goal | |");
+        let _ = writeln!(out, "| --- | --- | --- | --- |");
+        for row in &section.rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&row.metric),
+                cell(&row.value),
+                cell(&row.goal),
+                row.verdict.label()
+            );
+        }
+        out.push('\n');
+        for note in &section.notes {
+            let _ = writeln!(out, "{note}");
+            if !note.starts_with("- ") {
+                out.push('\n');
+            }
+        }
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn trend_line(row: &TrendRow) -> String {
+    format!(
+        "| {} | {} | {} | {:.0} s | {} | {:.2} s | {} |\n",
+        row.date,
+        row.commit,
+        row.profile,
+        row.clean_build_s,
+        row.dependencies,
+        row.generate_s,
+        row.rustc
+    )
+}
+
+/// Replaces the results between their markers and appends `trend` to the trend table, keeping
+/// everything else in the file; creates the file from a template when it has no markers.
+pub fn update_benchmarks_md(path: &Path, results: &str, trend: Option<&TrendRow>) -> Result<()> {
+    let existing = std::fs::read_to_string(path).unwrap_or_default();
+    let mut text = if existing.contains(RESULTS_START) && existing.contains(TREND_END) {
+        existing
+    } else {
+        template()
+    };
+    let start = text
+        .find(RESULTS_START)
+        .context("no results start marker")?
+        + RESULTS_START.len();
+    let end = text.find(RESULTS_END).context("no results end marker")?;
+    text.replace_range(start..end, &format!("\n{results}"));
+    if let Some(trend) = trend {
+        let end = text.find(TREND_END).context("no trend end marker")?;
+        text.insert_str(end, &trend_line(trend));
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn template() -> String {
+    format!(
+        "# Benchmarks\n\n\
+         Figures from `cargo xtask bench` (about 6 minutes once the release builds are warm); \
+         `cargo xtask bench --quick` is a smoke run with smaller sizes that writes \
+         `target/bench/report.md` instead of this file. The results section below is rewritten \
+         by every full run; the build-cost trend gets one row per run.\n\n\
+         {RESULTS_START}\n{RESULTS_END}\n\n\
+         ## Build cost trend\n\n\
+         {TREND_START}\n{TREND_HEADER}{TREND_END}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_are_replaced_and_trend_rows_appended() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-md-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("BENCHMARKS.md");
+        let row = TrendRow {
+            date: "2026-01-01 00:00".into(),
+            commit: "abc1234".into(),
+            profile: "dev".into(),
+            clean_build_s: 100.0,
+            dependencies: 200,
+            generate_s: 1.5,
+            rustc: "rustc 1.95.0".into(),
+        };
+        update_benchmarks_md(&path, "first results\n", Some(&row)).unwrap();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str("\n## Findings\n\nhand-written\n");
+        std::fs::write(&path, text).unwrap();
+        update_benchmarks_md(&path, "second results\n", Some(&row)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("second results") && !text.contains("first results"));
+        assert_eq!(text.matches("| abc1234 |").count(), 2);
+        assert!(text.contains("hand-written"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,183 @@
+//! Part 3: what the SDK costs over raw reqwest, and what decoding a page costs.
+
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::bench::{Env, Row, Section, TENANT, TOKEN};
+use crate::bench_util::{self, median, min, run_checked};
+
+const OVERHEAD_GOAL: f64 = 1.05;
+
+pub fn run(env: &Env) -> Result<Section> {
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    overhead(env, &mut rows, &mut notes)?;
+    decode(env, &mut rows, &mut notes)?;
+    Ok(Section {
+        title: "3. SDK overhead and page decoding".into(),
+        rows,
+        notes,
+    })
+}
+
+fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<()> {
+    let plan = &env.plan;
+    let limit = 1000u32;
+    // One page more than the walk reads, so that every page read has a next_token.
+    let segments = u64::from(plan.sdk_pages) * u64::from(limit) + 1;
+    let mock = env.start_mock(segments.max(plan.export_segments))?;
+    let finished = run_checked(
+        Command::new(&env.sdk_overhead)
+            .arg("--base-url")
+            .arg(format!("http://{}/api", mock.addr()))
+            .args(["--tenant", TENANT, "--token", TOKEN])
+            .args(["--pages", &plan.sdk_pages.to_string()])
+            .args(["--limit", &limit.to_string()])
+            .args(["--rounds", &plan.sdk_rounds.to_string()]),
+        Duration::from_secs(600),
+    )?;
+    drop(mock);
+    let line = finished
+        .stdout
+        .lines()
+        .last()
+        .context("sdk_overhead printed nothing")?;
+    let report: serde_json::Value = serde_json::from_str(line)?;
+    let series = |key: &str| -> Vec<f64> {
+        report[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (sdk, raw, raw_gen) = (series("sdk_s"), series("raw_s"), series("raw_generated_s"));
+    let (sdk_cpu, raw_cpu, raw_gen_cpu) = (
+        series("sdk_cpu_s"),
+        series("raw_cpu_s"),
+        series("raw_generated_cpu_s"),
+    );
+    let ratio = median(&sdk) / median(&raw);
+    let pages = plan.sdk_pages;
+    let per_page = |s: f64| format!("{:.3} ms/page", s * 1000.0 / f64::from(pages));
+    rows.push(Row::info(
+        format!("Raw reqwest + plain structs: {pages} pages of {limit}, wall (median)"),
+        format!("{:.3} s ({})", median(&raw), per_page(median(&raw))),
+    ));
+    rows.push(Row::info(
+        "SDK `segments().page(token)`: same walk, wall (median)",
+        format!("{:.3} s ({})", median(&sdk), per_page(median(&sdk))),
+    ));
+    rows.push(Row::goal(
+        "SDK / raw reqwest (wall medians)",
+        format!("{ratio:.3}×"),
+        format!("≤ {OVERHEAD_GOAL}× (at most 5% slower)"),
+        ratio <= OVERHEAD_GOAL,
+    ));
+    rows.push(Row::info(
+        "SDK / raw reqwest (fastest walks)",
+        format!("{:.3}×", min(&sdk) / min(&raw)),
+    ));
+    if !sdk_cpu.is_empty() && !raw_cpu.is_empty() {
+        rows.push(Row::info(
+            "SDK / raw reqwest (client CPU time, medians)",
+            format!(
+                "{:.3}× ({:.3} s vs {:.3} s)",
+                median(&sdk_cpu) / median(&raw_cpu),
+                median(&sdk_cpu),
+                median(&raw_cpu)
+            ),
+        ));
+    }
+    rows.push(Row::info(
+        "Raw reqwest decoding into the generated `SegmentPage` / plain structs (wall medians)",
+        format!("{:.3}×", median(&raw_gen) / median(&raw)),
+    ));
+    if !raw_gen_cpu.is_empty() && !raw_cpu.is_empty() {
+        rows.push(Row::info(
+            "The same, client CPU time (medians)",
+            format!("{:.3}×", median(&raw_gen_cpu) / median(&raw_cpu)),
+        ));
+    }
+    notes.push(format!(
+        "SDK overhead: `crates/amperity/benches/sdk_overhead.rs` (release) walks {pages} pages \
+         of `limit={limit}` one request at a time against a release amperity-mock \
+         (`--rate-limit 0`), {} rounds, rotating the order of three ways each round after an \
+         untimed warm-up: the SDK (`client.segments().page_size({limit}).page(token)`, default \
+         retries, pacing off), raw reqwest (the same reqwest, `bytes()` then \
+         `serde_json::from_slice` into plain structs) and raw reqwest decoding into the SDK's \
+         generated `SegmentPage`. Client CPU time is the whole process's, from \
+         `/proc/self/task/*/schedstat`.",
+        plan.sdk_rounds
+    ));
+    let list = |v: &[f64]| {
+        v.iter()
+            .map(|s| format!("{:.3}", s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    notes.push(format!("- SDK walks (s): {}", list(&sdk)));
+    notes.push(format!("- raw reqwest walks (s): {}", list(&raw)));
+    notes.push(format!(
+        "- raw reqwest + generated types walks (s): {}",
+        list(&raw_gen)
+    ));
+    Ok(())
+}
+
+fn decode(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<()> {
+    let plan = &env.plan;
+    let home = bench_util::work_dir(&env.target_dir, "criterion")?;
+    run_checked(
+        Command::new(&env.decode)
+            .args(["--bench", "--noplot"])
+            .arg("--warm-up-time")
+            .arg(plan.criterion_warmup.as_secs_f64().to_string())
+            .arg("--measurement-time")
+            .arg(plan.criterion_measurement.as_secs_f64().to_string())
+            .env("CRITERION_HOME", &home)
+            .current_dir(&env.root),
+        Duration::from_secs(600),
+    )?;
+    let estimate = |name: &str| -> Result<f64> {
+        let path = home
+            .join("decode_page_1000")
+            .join(name)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let json: serde_json::Value = serde_json::from_str(&text)?;
+        json["median"]["point_estimate"]
+            .as_f64()
+            .with_context(|| format!("no median in {}", path.display()))
+    };
+    let generated = estimate("generated")?;
+    let plain = estimate("plain")?;
+    let borrowed = estimate("borrowed")?;
+    let us = |ns: f64| format!("{:.0} µs ({:.0} ns/segment)", ns / 1000.0, ns / 1000.0);
+    rows.push(Row::info(
+        "Decode 1000 segments into `amperity::types::SegmentPage` (generated, `flatten` extras)",
+        us(generated),
+    ));
+    rows.push(Row::info(
+        "Decode the same page into plain structs (no `flatten`)",
+        us(plain),
+    ));
+    rows.push(Row::info(
+        "Decode into plain structs borrowing from the body",
+        us(borrowed),
+    ));
+    rows.push(Row::info(
+        "Cost of forward compatibility: generated / plain",
+        format!("{:.2}×", generated / plain),
+    ));
+    notes.push(
+        "Decoding: criterion (`cargo bench -p amperity --bench decode`), medians; the body is a \
+         1000-segment page built from amperity-mock's data (its names include quotes, commas, \
+         backslashes and non-ASCII text). The generated types keep unknown fields in \
+         `#[serde(flatten)] extra` maps, which serde implements by buffering each object's \
+         unknown keys; the plain structs drop unknown fields."
+            .to_owned(),
+    );
+    Ok(())
+}
