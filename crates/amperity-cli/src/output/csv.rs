@@ -15,7 +15,6 @@ pub struct CsvWriter {
     out: csv::Writer<Box<dyn Write + Send>>,
     /// The extra columns after `id` and `name`; `None` until the header is written.
     extra_columns: Option<Vec<String>>,
-    row: Vec<String>,
 }
 
 impl CsvWriter {
@@ -24,7 +23,6 @@ impl CsvWriter {
         Self {
             out: csv::Writer::from_writer(out),
             extra_columns: None,
-            row: Vec::new(),
         }
     }
 
@@ -74,21 +72,23 @@ impl SegmentWriter for CsvWriter {
                     segment.id
                 )));
             }
-            self.row.clear();
-            self.row.push(segment.id.clone());
-            self.row.push(segment.name.clone());
+            // Field by field, borrowing from the segment: a million-row export must not copy
+            // every id and name into a row buffer first.
+            self.out.write_field(&segment.id)?;
+            self.out.write_field(&segment.name)?;
             for column in columns {
-                let value = match column.as_str() {
-                    "status" => segment.status.clone().unwrap_or_default(),
-                    other => segment
-                        .extra
-                        .get(other)
-                        .map(|v| field_text(v).into_owned())
-                        .unwrap_or_default(),
-                };
-                self.row.push(value);
+                match column.as_str() {
+                    "status" => self
+                        .out
+                        .write_field(segment.status.as_deref().unwrap_or_default())?,
+                    other => match segment.extra.get(other) {
+                        Some(value) => self.out.write_field(field_text(value).as_bytes())?,
+                        None => self.out.write_field("")?,
+                    },
+                }
             }
-            self.out.write_record(&self.row)?;
+            // An empty record ends the one written field by field.
+            self.out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
