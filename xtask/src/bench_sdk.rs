@@ -52,6 +52,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
             .unwrap_or_default()
     };
     let (sdk, raw, raw_gen) = (series("sdk_s"), series("raw_s"), series("raw_generated_s"));
+    let (token_only, sdk_pages) = (series("raw_token_only_s"), series("sdk_pages_s"));
     let (sdk_cpu, raw_cpu, raw_gen_cpu) = (
         series("sdk_cpu_s"),
         series("raw_cpu_s"),
@@ -99,14 +100,31 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
             format!("{:.3}×", median(&raw_gen_cpu) / median(&raw_cpu)),
         ));
     }
+    rows.push(Row::info(
+        "Raw reqwest reading only `next_token` (HTTP + server, no decoding), wall (median)",
+        format!(
+            "{:.3} s ({})",
+            median(&token_only),
+            per_page(median(&token_only))
+        ),
+    ));
+    rows.push(Row::info(
+        "SDK `pages()` stream (prefetches one page), idle caller, wall (median)",
+        format!(
+            "{:.3} s ({})",
+            median(&sdk_pages),
+            per_page(median(&sdk_pages))
+        ),
+    ));
     notes.push(format!(
         "SDK overhead: `crates/amperity/benches/sdk_overhead.rs` (release) walks {pages} pages \
          of `limit={limit}` one request at a time against a release amperity-mock \
          (`--rate-limit 0`), {} rounds, rotating the order of three ways each round after an \
          untimed warm-up: the SDK (`client.segments().page_size({limit}).page(token)`, default \
          retries, pacing off), raw reqwest (the same reqwest, `bytes()` then \
-         `serde_json::from_slice` into plain structs) and raw reqwest decoding into the SDK's \
-         generated `SegmentPage`. Client CPU time is the whole process's, from \
+         `serde_json::from_slice` into plain structs), raw reqwest decoding into the SDK's \
+         generated `SegmentPage`, raw reqwest reading only `next_token`, and the SDK's \
+         `pages()` stream. Client CPU time is the whole process's, from \
          `/proc/self/task/*/schedstat`.",
         plan.sdk_rounds
     ));
@@ -122,6 +140,11 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         "- raw reqwest + generated types walks (s): {}",
         list(&raw_gen)
     ));
+    notes.push(format!(
+        "- raw reqwest, token only (s): {}",
+        list(&token_only)
+    ));
+    notes.push(format!("- SDK `pages()` walks (s): {}", list(&sdk_pages)));
     Ok(())
 }
 
