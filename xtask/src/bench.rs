@@ -94,7 +94,7 @@ impl Plan {
             wrk_threads: 2,
             wrk_connections: 32,
             sdk_pages: 200,
-            sdk_rounds: 15,
+            sdk_rounds: 30,
             criterion_warmup: Duration::from_secs(1),
             criterion_measurement: Duration::from_secs(3),
         }

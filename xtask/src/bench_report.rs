@@ -142,11 +142,17 @@ pub fn render_results(
             );
         }
         out.push('\n');
+        let mut in_list = false;
         for note in &section.notes {
-            let _ = writeln!(out, "{note}");
-            if !note.starts_with("- ") {
+            let item = note.starts_with("- ");
+            if in_list && !item {
                 out.push('\n');
             }
+            let _ = writeln!(out, "{note}");
+            if !item {
+                out.push('\n');
+            }
+            in_list = item;
         }
         if !out.ends_with("\n\n") {
             out.push('\n');

@@ -119,7 +119,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
     notes.push(format!(
         "SDK overhead: `crates/amperity/benches/sdk_overhead.rs` (release) walks {pages} pages \
          of `limit={limit}` one request at a time against a release amperity-mock \
-         (`--rate-limit 0`), {} rounds, rotating the order of three ways each round after an \
+         (`--rate-limit 0`), {} rounds, rotating the order of five ways each round after an \
          untimed warm-up: the SDK (`client.segments().page_size({limit}).page(token)`, default \
          retries, pacing off), raw reqwest (the same reqwest, `bytes()` then \
          `serde_json::from_slice` into plain structs), raw reqwest decoding into the SDK's \
