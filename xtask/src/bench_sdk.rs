@@ -58,7 +58,11 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         series("raw_cpu_s"),
         series("raw_generated_cpu_s"),
     );
-    let ratio = median(&sdk) / median(&raw);
+    // Walks of one round run back to back, so they share the machine's load of that moment: the
+    // median of per-round ratios is steadier than the ratio of medians on a busy machine.
+    let paired =
+        |a: &[f64], b: &[f64]| median(&a.iter().zip(b).map(|(a, b)| a / b).collect::<Vec<_>>());
+    let ratio = paired(&sdk, &raw);
     let pages = plan.sdk_pages;
     let per_page = |s: f64| format!("{:.3} ms/page", s * 1000.0 / f64::from(pages));
     rows.push(Row::info(
@@ -70,10 +74,14 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         format!("{:.3} s ({})", median(&sdk), per_page(median(&sdk))),
     ));
     rows.push(Row::goal(
-        "SDK / raw reqwest (wall medians)",
+        "SDK / raw reqwest (wall, median of per-round ratios)",
         format!("{ratio:.3}×"),
         format!("≤ {OVERHEAD_GOAL}× (at most 5% slower)"),
         ratio <= OVERHEAD_GOAL,
+    ));
+    rows.push(Row::info(
+        "SDK / raw reqwest (ratio of wall medians)",
+        format!("{:.3}×", median(&sdk) / median(&raw)),
     ));
     rows.push(Row::info(
         "SDK / raw reqwest (fastest walks)",
@@ -81,23 +89,27 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
     ));
     if !sdk_cpu.is_empty() && !raw_cpu.is_empty() {
         rows.push(Row::info(
-            "SDK / raw reqwest (client CPU time, medians)",
+            "SDK / raw reqwest (client CPU time, median of per-round ratios)",
             format!(
                 "{:.3}× ({:.3} s vs {:.3} s)",
-                median(&sdk_cpu) / median(&raw_cpu),
+                paired(&sdk_cpu, &raw_cpu),
                 median(&sdk_cpu),
                 median(&raw_cpu)
             ),
         ));
     }
     rows.push(Row::info(
-        "Raw reqwest decoding into the generated `SegmentPage` / plain structs (wall medians)",
-        format!("{:.3}×", median(&raw_gen) / median(&raw)),
+        "SDK / raw reqwest decoding into the same generated types (the SDK layer alone)",
+        format!("{:.3}×", paired(&sdk, &raw_gen)),
+    ));
+    rows.push(Row::info(
+        "Raw reqwest decoding into the generated `SegmentPage` / plain structs",
+        format!("{:.3}×", paired(&raw_gen, &raw)),
     ));
     if !raw_gen_cpu.is_empty() && !raw_cpu.is_empty() {
         rows.push(Row::info(
-            "The same, client CPU time (medians)",
-            format!("{:.3}×", median(&raw_gen_cpu) / median(&raw_cpu)),
+            "The same, client CPU time",
+            format!("{:.3}×", paired(&raw_gen_cpu, &raw_cpu)),
         ));
     }
     rows.push(Row::info(
@@ -124,7 +136,9 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
          retries, pacing off), raw reqwest (the same reqwest, `bytes()` then \
          `serde_json::from_slice` into plain structs), raw reqwest decoding into the SDK's \
          generated `SegmentPage`, raw reqwest reading only `next_token`, and the SDK's \
-         `pages()` stream. Client CPU time is the whole process's, from \
+         `pages()` stream, each with its own connection pool. Ratios are medians of the ratios \
+         within each round (walks of one round run back to back and share the machine's load \
+         of the moment). Client CPU time is the whole process's, from \
          `/proc/self/task/*/schedstat`.",
         plan.sdk_rounds
     ));

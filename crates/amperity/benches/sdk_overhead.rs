@@ -195,20 +195,24 @@ const WAYS: [Way; 5] = [
 ];
 const NAMES: [&str; 5] = ["sdk", "raw", "raw_generated", "raw_token_only", "sdk_pages"];
 
-async fn walk(
-    way: Way,
-    client: &amperity::Client,
-    http: &reqwest::Client,
-    args: &Args,
-) -> Result<u64, BoxError> {
+struct Clients {
+    sdk: amperity::Client,
+    sdk_pages: amperity::Client,
+    raw: reqwest::Client,
+    raw_generated: reqwest::Client,
+    raw_token_only: reqwest::Client,
+}
+
+async fn walk(way: Way, clients: &Clients, args: &Args) -> Result<u64, BoxError> {
     match way {
-        Way::Sdk => walk_sdk(client, args).await,
-        Way::SdkPages => walk_sdk_pages(client, args).await,
+        Way::Sdk => walk_sdk(&clients.sdk, args).await,
+        Way::SdkPages => walk_sdk_pages(&clients.sdk_pages, args).await,
         Way::Raw => {
-            walk_raw::<PlainPage>(http, args, |p| (p.data.len(), p.next_token.clone())).await
+            walk_raw::<PlainPage>(&clients.raw, args, |p| (p.data.len(), p.next_token.clone()))
+                .await
         }
         Way::RawGenerated => {
-            walk_raw::<amperity::types::SegmentPage>(http, args, |p| {
+            walk_raw::<amperity::types::SegmentPage>(&clients.raw_generated, args, |p| {
                 (p.data.len(), p.next_token.clone())
             })
             .await
@@ -216,22 +220,32 @@ async fn walk(
         Way::RawTokenOnly => {
             // Pages are counted as full: the token-only walk reads the same pages.
             let limit = args.limit as usize;
-            walk_raw::<TokenOnly>(http, args, |p| (limit, p.next_token.clone())).await
+            walk_raw::<TokenOnly>(&clients.raw_token_only, args, |p| {
+                (limit, p.next_token.clone())
+            })
+            .await
         }
     }
 }
 
 async fn run(args: Args) -> Result<String, BoxError> {
-    let client = amperity::Client::builder()
+    let builder = amperity::Client::builder()
         .base_url(&args.base_url)
         .tenant(&args.tenant)
         .token(&args.token)
-        .rate_limit(0)
-        .build()?;
-    let http = reqwest::Client::builder().build()?;
+        .rate_limit(0);
+    // Each way has its own connection pool: a `pages()` stream dropped with a page in flight
+    // closes its connection, which must not cost the sequential SDK walk a reconnect.
+    let clients = Clients {
+        sdk: builder.clone().build()?,
+        sdk_pages: builder.build()?,
+        raw: reqwest::Client::builder().build()?,
+        raw_generated: reqwest::Client::builder().build()?,
+        raw_token_only: reqwest::Client::builder().build()?,
+    };
     let expected = u64::from(args.pages) * u64::from(args.limit);
     for way in WAYS {
-        let segments = walk(way, &client, &http, &args).await?;
+        let segments = walk(way, &clients, &args).await?;
         if segments != expected {
             return Err(format!("{way:?} read {segments} segments, expected {expected}").into());
         }
@@ -246,7 +260,7 @@ async fn run(args: Args) -> Result<String, BoxError> {
             }
             let cpu_before = process_cpu_seconds();
             let started = Instant::now();
-            walk(WAYS[slot], &client, &http, &args).await?;
+            walk(WAYS[slot], &clients, &args).await?;
             wall[slot].push(started.elapsed().as_secs_f64());
             if let (Some(before), Some(after)) = (cpu_before, process_cpu_seconds()) {
                 cpu[slot].push(after - before);
