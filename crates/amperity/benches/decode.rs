@@ -16,26 +16,10 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 
+mod plain;
+use plain::PlainPage;
+
 const SEGMENTS: u64 = 1000;
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainPage {
-    data: Vec<PlainSegment>,
-    #[serde(default)]
-    next_token: Option<String>,
-    #[serde(default)]
-    total: Option<u64>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSegment {
-    id: String,
-    name: String,
-    #[serde(default)]
-    status: Option<String>,
-}
 
 #[derive(Deserialize)]
 #[allow(dead_code)]

@@ -31,30 +31,14 @@ use std::time::Instant;
 use amperity::SegmentsExt;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
-struct PlainPage {
-    data: Vec<PlainSegment>,
-    #[serde(default)]
-    next_token: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    total: Option<u64>,
-}
+mod plain;
+use plain::PlainPage;
 
 /// Only the cursor; serde skips everything else without allocating.
 #[derive(Deserialize)]
 struct TokenOnly {
     #[serde(default)]
     next_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainSegment {
-    id: String,
-    name: String,
-    #[serde(default)]
-    status: Option<String>,
 }
 
 struct Args {
