@@ -12,6 +12,7 @@ use std::future::Future;
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use tokio::sync::oneshot;
 
 /// The final response of a call, as the request hook saw it.
 #[derive(Debug, Clone)]
@@ -48,9 +49,36 @@ pub(crate) async fn scope<F: Future>(future: F) -> (F::Output, Option<ResponseRe
         .await
 }
 
-/// Remembers `record` as the call's latest response, when a scope is open.
-pub(crate) fn record(record: ResponseRecord) {
+/// Remembers `record` as the call's latest response, when a scope is open, and hands a success
+/// body to the tap of [`tap_success_body`], if one is waiting. True when it did.
+pub(crate) fn record(record: ResponseRecord) -> bool {
+    let mut tapped = false;
+    if record.status.is_success() {
+        let _ = SUCCESS_BODY_TAP.try_with(|tap| {
+            if let Some(tap) = tap.borrow_mut().take() {
+                tapped = tap.send(record.body.clone()).is_ok();
+            }
+        });
+    }
     let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(record));
+    tapped
+}
+
+tokio::task_local! {
+    static SUCCESS_BODY_TAP: RefCell<Option<oneshot::Sender<Bytes>>>;
+}
+
+/// Runs `future`, sending the body of its first successful response to `tap` as soon as it has
+/// arrived, before progenitor decodes it. A page walk reads the next cursor from it to start the
+/// following request while this page is still being decoded. If no successful response arrives,
+/// `tap` is dropped unsent.
+pub(crate) async fn tap_success_body<F: Future>(
+    tap: oneshot::Sender<Bytes>,
+    future: F,
+) -> F::Output {
+    SUCCESS_BODY_TAP
+        .scope(RefCell::new(Some(tap)), future)
+        .await
 }
 
 /// A header's value as text, if it is present and printable.

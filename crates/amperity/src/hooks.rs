@@ -154,7 +154,11 @@ async fn send_once(
         };
         span.record("status", status.as_u16());
         tracing::debug!("response");
-        capture::record(ResponseRecord::new(status, &headers, body.clone()));
+        if capture::record(ResponseRecord::new(status, &headers, body.clone())) {
+            // The tap's reader (a page walk starting the next request) was woken on this worker,
+            // where it cannot be stolen by another: let it run before progenitor decodes the body.
+            tokio::task::yield_now().await;
+        }
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;

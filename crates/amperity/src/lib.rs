@@ -26,7 +26,7 @@ pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
-pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
+pub use segments::{ListSegments, PAGES_AHEAD, Page, Pages, Segments, SegmentsExt};
 
 /// The types most programs need: `use amperity::prelude::*;`.
 pub mod prelude {

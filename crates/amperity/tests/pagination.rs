@@ -80,6 +80,74 @@ async fn a_repeated_next_token_is_an_error_naming_it_not_a_loop() {
 }
 
 #[tokio::test]
+async fn a_walk_fetches_ahead_of_its_caller_but_only_so_far() {
+    let pages: Vec<_> = (0..8)
+        .map(|n| Canned::page(&[&format!("s{n}")], Some(&format!("t{}", n + 1))))
+        .collect();
+    let server = Scripted::start(pages).await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let mut pages = client.segments().pages();
+    let first = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(first.segments[0].id, "s0");
+
+    // The caller holds the first page and asks for nothing more: the walk still goes on, to
+    // `PAGES_AHEAD` pages past it and no further.
+    let ahead = 1 + amperity::PAGES_AHEAD;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.requests().len() < ahead && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(server.requests().len(), ahead);
+
+    let rest: Vec<_> = pages.take(3).try_collect().await.unwrap();
+    let ids: Vec<_> = rest.iter().map(|p| p.segments[0].id.as_str()).collect();
+    assert_eq!(ids, ["s1", "s2", "s3"]);
+}
+
+#[tokio::test]
+async fn a_cursor_anywhere_in_the_page_is_followed_in_order() {
+    // The cursor before the data, escaped, and a nested member of the same name at the end: the
+    // walk must follow the page's own cursor, whatever it reads early.
+    let server = Scripted::start(vec![
+        Canned::raw(
+            200,
+            "application/json",
+            r#"{"next_token":"t\u0031","data":[{"id":"a","name":"A","meta":{"next_token":"x"}}]}"#,
+        ),
+        Canned::raw(
+            200,
+            "application/json",
+            r#"{"data":[{"id":"b","name":"B"}],"next_token":"t2" }"#,
+        ),
+        Canned::page(&["c"], None),
+    ])
+    .await;
+    let client = client_for(&server.base_url).build().unwrap();
+    let ids: Vec<String> = client
+        .segments()
+        .stream()
+        .map_ok(|s| s.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let queries: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.uri.to_string())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "/api/segments",
+            "/api/segments?next_token=t1",
+            "/api/segments?next_token=t2"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn streams_are_lazy_until_polled() {
     let server = Scripted::start(vec![Canned::page(&["a"], None)]).await;
     let client = client_for(&server.base_url).build().unwrap();
