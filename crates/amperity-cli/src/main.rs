@@ -19,6 +19,14 @@ use clap::{CommandFactory, Parser};
 use crate::args::{Cli, Command, SegmentsCommand};
 use crate::failure::Failure;
 
+/// jemalloc rather than the system allocator: an export decodes pages on worker threads and frees
+/// their segments on the writing thread, and glibc's malloc spent about a quarter of the CPU time
+/// of a 1,000,000-segment export on that (BENCHMARKS.md has the figures). Not on MSVC, which
+/// jemalloc does not support.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.global.verbose);

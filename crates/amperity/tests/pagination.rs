@@ -81,7 +81,7 @@ async fn a_repeated_next_token_is_an_error_naming_it_not_a_loop() {
 
 #[tokio::test]
 async fn a_walk_fetches_ahead_of_its_caller_but_only_so_far() {
-    let pages: Vec<_> = (0..8)
+    let pages: Vec<_> = (0..amperity::PAGES_AHEAD + 4)
         .map(|n| Canned::page(&[&format!("s{n}")], Some(&format!("t{}", n + 1))))
         .collect();
     let server = Scripted::start(pages).await;
