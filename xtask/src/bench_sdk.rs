@@ -122,7 +122,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         ),
     ));
     rows.push(Row::info(
-        "SDK `pages()` stream (prefetches one page), idle caller, wall (median)",
+        "SDK `pages()` stream (requests run ahead of decoding), idle caller, wall (median)",
         format!(
             "{:.3} s ({})",
             median(&sdk_pages),

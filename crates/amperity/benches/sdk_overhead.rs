@@ -17,8 +17,9 @@
 //!   of the generated types (their `flatten` maps) from the cost of the SDK's plumbing;
 //! - `raw_token_only`: the same, reading only `next_token` (the segments are skipped, not
 //!   decoded): the floor set by HTTP and the server, and so what decoding adds to each page;
-//! - `sdk_pages`: the SDK's `pages()` stream, which fetches the next page while the caller has
-//!   the current one (not sequential: shows what the prefetch gains when the caller is idle).
+//! - `sdk_pages`: the SDK's `pages()` stream, which sends each request as soon as the previous
+//!   body has arrived and decodes pages on both workers (not sequential: shows what running
+//!   ahead gains when the caller is idle).
 //!
 //! One untimed round warms the connections up first. Prints one JSON object with every timing:
 //! wall seconds (`*_s`) and, from `/proc/self/task/*/schedstat`, CPU seconds of the whole process
