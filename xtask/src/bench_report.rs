@@ -122,8 +122,9 @@ pub fn render_results(
     let _ = writeln!(
         out,
         "Written by `cargo xtask bench`{kind} in {:.0} s; load average (1, 5, 15 min) {load}. \
-         Other processes were running on this machine too, so wall times carry noise; CPU times \
-         are given next to them where that matters.\n",
+         The load average counts the benchmark's own builds and servers too; wall times also \
+         carry the noise of anything else that ran, so CPU times are given next to them where \
+         that matters.\n",
         elapsed.as_secs_f64()
     );
     let _ = writeln!(out, "{machine}");

@@ -142,7 +142,10 @@ impl ListSegments {
                 Ok(page)
             });
             if result.is_err() {
+                // The stream ends here: stop the requests already running ahead, even if the
+                // caller keeps the stream without polling it again.
                 walk.next = None;
+                walk.fetches = None;
             }
             Some((result, walk))
         });
