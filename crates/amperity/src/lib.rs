@@ -16,6 +16,7 @@ mod pacing;
 mod retry;
 mod runtime;
 mod segments;
+mod walk;
 
 pub use auth::{StaticToken, Token, TokenError, TokenProvider};
 pub use config::{
@@ -26,7 +27,8 @@ pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
-pub use segments::{ListSegments, PAGES_AHEAD, Page, Pages, Segments, SegmentsExt};
+pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
+pub use walk::PAGES_AHEAD;
 
 /// The types most programs need: `use amperity::prelude::*;`.
 pub mod prelude {
