@@ -1,10 +1,14 @@
-//! What the last HTTP response of a call looked like, for error reports.
+//! What the HTTP responses of a call looked like, as the request hook saw them, before
+//! progenitor decodes them.
 //!
-//! progenitor reports an undecodable body as bytes plus a serde error: the status and content type
-//! are gone by then. The request hook records them here, in a task-local slot that the SDK opens
-//! around each call, so that a decode error can name the status, the content type and the
-//! request id. Outside such a scope (a caller using the generated builders directly) recording is
-//! a no-op.
+//! - For error reports: progenitor reports an undecodable body as bytes plus a serde error, and the
+//!   status and content type are gone by then. The request hook records them in a task-local
+//!   slot that the SDK opens around each call, so that a decode error can name the status, the
+//!   content type and the request id.
+//! - For page walks: a successful body goes to a tap, so that the walk can read the next cursor
+//!   while progenitor is still decoding (see `walk.rs`).
+//!
+//! Outside such scopes (a caller using the generated builders directly) recording is a no-op.
 
 use std::cell::RefCell;
 use std::future::Future;
