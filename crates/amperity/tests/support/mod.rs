@@ -111,6 +111,11 @@ impl Scripted {
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
+
+    /// The path and query of every request so far, in order.
+    pub fn uris(&self) -> Vec<String> {
+        self.requests().iter().map(|r| r.uri.to_string()).collect()
+    }
 }
 
 async fn answer(State(script): State<Script>, request: Request) -> Response {
