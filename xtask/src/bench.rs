@@ -306,7 +306,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         "\n==> summary ({:.0} s; load average {load})",
         elapsed.as_secs_f64()
     );
-    bench_report::print_summary(&sections);
+    bench_report::print_summary(&sections, &plan);
     println!("\nwritten: {}", path.display());
     Ok(())
 }
