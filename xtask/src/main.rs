@@ -1,10 +1,14 @@
 //! Workspace automation, run as `cargo xtask <command>`.
 //!
-//! `cargo xtask generate` turns `spec/openapi.yaml` into the committed generated Rust;
-//! `cargo xtask generate --check` fails, with a diff, when the committed files are stale;
+//! `cargo xtask generate [--base REV]` prints the API change report (the spec against its
+//! committed version) and turns `spec/openapi.yaml` into the committed generated Rust;
+//! `cargo xtask generate --check` prints the same report and fails, with a diff, when the
+//! committed files are stale;
+//! `cargo xtask upstream-diff PATH` compares the spec with an Amperity-published OpenAPI file;
 //! `cargo xtask bench [--quick]` runs the benchmarks and writes BENCHMARKS.md.
 #![forbid(unsafe_code)]
 
+mod api_diff;
 mod bench;
 mod bench_build;
 mod bench_export;
@@ -12,20 +16,29 @@ mod bench_load;
 mod bench_report;
 mod bench_sdk;
 mod bench_util;
+mod change_report;
 mod generate;
+mod upstream_diff;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask generate [--check] | cargo xtask bench [--quick] [--only PARTS]";
+const USAGE: &str = "usage: cargo xtask generate [--check] [--base REV] \
+                     | cargo xtask upstream-diff PATH \
+                     | cargo xtask bench [--quick] [--only PARTS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["generate"] => generate::run(&workspace_root(), generate::Mode::Write),
-        ["generate", "--check"] => generate::run(&workspace_root(), generate::Mode::Check),
+        ["generate", rest @ ..] => match generate::Options::parse(rest) {
+            Ok(options) => generate::run(&workspace_root(), &options),
+            Err(error) => {
+                eprintln!("error: {error:#}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        ["upstream-diff", path] => upstream_diff::run(&workspace_root(), Path::new(path)),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
         _ => {
             eprintln!("{USAGE}");

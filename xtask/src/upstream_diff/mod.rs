@@ -1,0 +1,105 @@
+//! `cargo xtask upstream-diff PATH`: our spec against an OpenAPI file Amperity publishes, so that
+//! taking in a new Amperity release shows only what is new.
+//!
+//! The comparison is the change report's (`api_diff`), from our spec to Amperity's file: each line
+//! says what would change for our callers if our spec became theirs. A difference is *known*
+//! when a `[upstream]` comment in our spec explains it (see `annotations`); the rest are *new*
+//! and need a decision: take them into the spec, or explain why not.
+
+mod annotations;
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::api_diff::{self, Change, Severity};
+use crate::change_report::parse_openapi;
+use crate::generate::SPEC;
+
+pub fn run(root: &Path, upstream: &Path) -> Result<()> {
+    let ours_text = std::fs::read_to_string(root.join(SPEC.path))
+        .with_context(|| format!("reading {}", SPEC.path))?;
+    let theirs_text = std::fs::read_to_string(upstream)
+        .with_context(|| format!("reading {}", upstream.display()))?;
+    print!(
+        "{}",
+        report(&ours_text, &theirs_text, &upstream.display().to_string())?
+    );
+    Ok(())
+}
+
+/// The report for our spec's text against Amperity's file's text.
+pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<String> {
+    let ours = parse_openapi(ours_text).with_context(|| format!("parsing {}", SPEC.path))?;
+    let theirs = parse_openapi(theirs_text).with_context(|| format!("parsing {theirs_name}"))?;
+    let annotations =
+        annotations::parse(ours_text).with_context(|| format!("reading {}", SPEC.path))?;
+    let changes = api_diff::compare(&ours, &theirs);
+
+    let explained_by = |change: &Change| {
+        annotations
+            .iter()
+            .find(|a| a.explains(change))
+            .map(|a| a.line)
+    };
+    let (known, new): (Vec<&Change>, Vec<&Change>) =
+        changes.iter().partition(|c| explained_by(c).is_some());
+
+    let mut out = String::new();
+    let _ = writeln!(out, "{} compared with {theirs_name}", SPEC.path);
+    let _ = writeln!(
+        out,
+        "Each line is what would change for our callers if our spec became Amperity's file."
+    );
+    let severity = |c: &Change| match c.severity {
+        Severity::Breaking => "BREAKING    ",
+        Severity::NonBreaking => "non-breaking",
+    };
+    let _ = writeln!(
+        out,
+        "\nnew: {} difference(s) that no [upstream] comment in {} explains",
+        new.len(),
+        SPEC.path
+    );
+    for change in &new {
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            severity(change),
+            change.scope,
+            change.what
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nknown: {} difference(s) explained by an [upstream] comment",
+        known.len()
+    );
+    for change in &known {
+        let line = explained_by(change).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} {}: {} (see {}:{line})",
+            severity(change),
+            change.scope,
+            change.what,
+            SPEC.path
+        );
+    }
+    let idle: Vec<usize> = annotations
+        .iter()
+        .filter(|a| !changes.iter().any(|c| a.explains(c)))
+        .map(|a| a.line)
+        .collect();
+    if !idle.is_empty() {
+        let lines: Vec<String> = idle.iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            out,
+            "\n[upstream] comments that explain no difference with this file (lines {}): \
+             stale, or about another of Amperity's files",
+            lines.join(", ")
+        );
+    }
+    Ok(out)
+}
