@@ -35,6 +35,8 @@ pub mod document;
 pub mod report;
 pub mod rust_items;
 mod schema;
+#[cfg(test)]
+mod tests;
 
 pub use compare::compare;
 

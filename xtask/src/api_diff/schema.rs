@@ -48,11 +48,15 @@ impl At {
     fn field(&self, name: &str) -> String {
         let mut path = self.path.clone();
         path.push(name.to_string());
-        let field = format!("`{}`", display_path(&path));
+        format!("`{}`", display_path(&path))
+    }
+
+    /// The prefix for a sentence about a field below this place: `request body: ` or nothing.
+    fn place_prefix(&self) -> String {
         if self.place.is_empty() {
-            field
+            String::new()
         } else {
-            format!("{}, field {field}", self.place)
+            format!("{}: ", self.place)
         }
     }
 
@@ -339,7 +343,11 @@ impl Differ<'_> {
             }
             renamed.insert((*new).clone());
             renamed.insert(old.clone());
-            let what = format!("field {} renamed to `{new}`", at.field(old));
+            let what = format!(
+                "{}field {} renamed to `{new}`",
+                at.place_prefix(),
+                at.field(old)
+            );
             let p = props(pointers, old, new);
             self.push(
                 Severity::Breaking,
@@ -352,7 +360,7 @@ impl Differ<'_> {
         }
 
         for old in removed.iter().filter(|o| !renamed.contains(**o)) {
-            let what = format!("field {} removed", at.field(old));
+            let what = format!("{}field {} removed", at.place_prefix(), at.field(old));
             let p = Pointers {
                 base: props(pointers, old, old).base,
                 head: pointers.head.clone(),
@@ -374,7 +382,7 @@ impl Differ<'_> {
                 (Direction::Request, false) => (Severity::NonBreaking, "optional field"),
                 (Direction::Response, _) => (Severity::NonBreaking, "field"),
             };
-            let what = format!("{what} {} added", at.field(new));
+            let what = format!("{}{what} {} added", at.place_prefix(), at.field(new));
             let p = Pointers {
                 base: pointers.base.clone(),
                 head: props(pointers, new, new).head,
@@ -411,7 +419,7 @@ impl Differ<'_> {
                 _ => None,
             };
             if let Some((severity, what, note)) = change {
-                let what = format!("field {} {what}", at.field(name));
+                let what = format!("{}field {} {what}", at.place_prefix(), at.field(name));
                 let subject = child.subject(None);
                 match note {
                     Some(note) => {

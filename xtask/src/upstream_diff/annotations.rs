@@ -184,3 +184,89 @@ impl MarkedEventReceiver for KeyLines {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tagged_comment_annotates_the_next_key_or_list_item() {
+        let yaml = "\
+paths:
+  /things:
+    get:
+      # [upstream: operation] Ours is snake_case.
+      operationId: list_things
+      parameters:
+        - $ref: '#/p/A'
+        # [upstream] The reference lacks it.
+        - $ref: '#/p/B'
+      responses:
+        # An ordinary comment, not an annotation.
+        \"200\":
+          description: ok
+        # [upstream: status, header]
+        # A second line of the same comment.
+        \"429\":
+          description: slow down
+";
+        let found = parse(yaml).expect("valid annotations");
+        let pointers: Vec<(&str, Vec<Kind>)> = found
+            .iter()
+            .map(|a| (a.pointer.as_str(), a.kinds.clone()))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                ("/paths/~1things/get/operationId", vec![Kind::Operation]),
+                ("/paths/~1things/get/parameters/1", vec![]),
+                (
+                    "/paths/~1things/get/responses/429",
+                    vec![Kind::Status, Kind::Header]
+                ),
+            ]
+        );
+        assert_eq!(found[0].line, 4);
+    }
+
+    #[test]
+    fn a_mention_of_the_tag_inside_prose_is_not_an_annotation() {
+        let yaml = "# Departures are tagged `[upstream]` next to the node.\nopenapi: 3.0.3\n";
+        assert_eq!(parse(yaml).expect("valid"), []);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_an_error_that_names_the_line_and_the_known_kinds() {
+        let yaml = "a: 1\n# [upstream: colour]\nb: 2\n";
+        let error = parse(yaml).expect_err("colour is not a kind").to_string();
+        assert!(error.contains("line 2"), "{error}");
+        assert!(error.contains("unknown kind `colour`"), "{error}");
+        assert!(error.contains("additional-properties"), "{error}");
+    }
+
+    #[test]
+    fn an_annotation_covers_its_node_and_below_for_its_kinds_only() {
+        use crate::api_diff::{Severity, Subject};
+        let annotation = Annotation {
+            pointer: "/components/schemas/Segment".into(),
+            kinds: vec![Kind::Required],
+            line: 1,
+        };
+        let change = |pointer: &str, kind| Change {
+            severity: Severity::NonBreaking,
+            kind,
+            scope: String::new(),
+            what: String::new(),
+            base_pointer: pointer.into(),
+            base_site: None,
+            head_pointer: String::new(),
+            subject: Subject::None,
+            rust_note: None,
+        };
+        let status = "/components/schemas/Segment/properties/status";
+        assert!(annotation.explains(&change(status, Kind::Required)));
+        assert!(!annotation.explains(&change(status, Kind::Type)));
+        let sibling = "/components/schemas/SegmentPage";
+        assert!(!annotation.explains(&change(sibling, Kind::Required)));
+    }
+}

@@ -103,3 +103,58 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(path: &str) -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        std::fs::read_to_string(root.join(path)).expect("a file of the workspace")
+    }
+
+    /// Every departure of our spec from the Amperity release it was last reconciled with
+    /// (`spec/upstream/`) is explained by a comment, and no comment explains nothing. What is
+    /// left is the operations our spec does not describe yet.
+    #[test]
+    fn every_difference_with_the_reconciled_release_is_explained() {
+        let text = report(
+            &read(SPEC.path),
+            &read("spec/upstream/control-plane-2024-04-01-openapi.json"),
+            "upstream",
+        )
+        .expect("both files parse");
+        let new = text
+            .split("\nknown:")
+            .next()
+            .expect("a new section")
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .filter(|l| !l.ends_with(": endpoint added"))
+            .collect::<Vec<_>>();
+        assert_eq!(new, Vec::<&str>::new(), "\n{text}");
+        assert!(!text.contains("explain no difference"), "\n{text}");
+        assert!(text.contains("\nknown: "), "\n{text}");
+    }
+
+    #[test]
+    fn a_departure_without_a_comment_is_new() {
+        let ours = read(SPEC.path).replace(
+            "      # [upstream: operation] The reference calls it `list-segment`.",
+            "      # The reference calls it `list-segment`.",
+        );
+        let text = report(
+            &ours,
+            &read("spec/upstream/control-plane-2024-04-01-openapi.json"),
+            "upstream",
+        )
+        .expect("both files parse");
+        let new = text.split("\nknown:").next().expect("a new section");
+        assert!(
+            new.contains(
+                "GET /segments: operationId changed from `list_segments` to `list-segment`"
+            ),
+            "\n{text}"
+        );
+    }
+}
