@@ -25,6 +25,9 @@
 //!   already handles an unexpected error);
 //! - a request object that stops accepting unknown fields is breaking; a response object that
 //!   closes is not;
+//! - a limit on what a caller sends (`minimum`, `maximum`, lengths, item counts, `pattern`) that
+//!   tightens is breaking, one that loosens is not; a changed `default` of a request value is
+//!   breaking (an omitted value now means something else);
 //! - the API version changing is breaking: every request the client sends names it.
 //!
 //! Some non-breaking changes still change the generated Rust (a renamed `operationId` renames the
@@ -74,6 +77,7 @@ pub enum Kind {
     Enum,
     AdditionalProperties,
     Pagination,
+    Constraint,
 }
 
 impl Kind {
@@ -93,11 +97,12 @@ impl Kind {
             Kind::Enum => "enum",
             Kind::AdditionalProperties => "additional-properties",
             Kind::Pagination => "pagination",
+            Kind::Constraint => "constraint",
         }
     }
 
     /// Every kind, for validating `[upstream: KIND]` comments.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Version,
         Kind::Operation,
         Kind::Parameter,
@@ -111,6 +116,7 @@ impl Kind {
         Kind::Enum,
         Kind::AdditionalProperties,
         Kind::Pagination,
+        Kind::Constraint,
     ];
 }
 

@@ -120,6 +120,32 @@ impl Differ<'_> {
             head: h.pointer.clone(),
             base_site: None,
         };
+        if let (Some(bn), Some(hn)) = (&b.component, &h.component)
+            && bn != hn
+        {
+            // Invisible on the wire, but callers name the generated type.
+            let at = At {
+                scope: format!("schema {bn}"),
+                place: String::new(),
+                ..at.clone()
+            };
+            let what = format!("renamed to `{hn}`");
+            let subject = Subject::Schema {
+                root: SchemaRoot::Component(bn.clone()),
+                path: Vec::new(),
+                enum_value: None,
+            };
+            let note = "the generated type is renamed";
+            self.push_noted(
+                Severity::NonBreaking,
+                Kind::Type,
+                &at,
+                &pointers,
+                what,
+                subject,
+                note,
+            );
+        }
         let mut at = at.clone();
         if let Some(name) = &b.component {
             at.rust_root = SchemaRoot::Component(name.clone());
@@ -171,6 +197,9 @@ impl Differ<'_> {
             );
             return;
         }
+        if at.direction == Direction::Request {
+            self.constraints(at, pointers, base, head);
+        }
         match (&base.schema_kind, &head.schema_kind) {
             (SchemaKind::Type(Type::Object(b)), SchemaKind::Type(Type::Object(h))) => {
                 self.object(at, pointers, b, h);
@@ -212,6 +241,95 @@ impl Differ<'_> {
                 }
             }
             _ => self.enumeration(at, pointers, &enum_values(base), &enum_values(head)),
+        }
+    }
+
+    /// Limits and defaults of what a caller sends: tightening one turns away requests that
+    /// worked, and a new default changes what an omitted value means.
+    fn constraints(&mut self, at: &At, pointers: &Pointers, base: &Schema, head: &Schema) {
+        let (b, h) = (limits(base), limits(head));
+        for ((name, lower_bound, before), (_, _, after)) in b.iter().zip(&h) {
+            if before == after {
+                continue;
+            }
+            let tighter = match (before, after) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) if *lower_bound => y > x,
+                (Some(x), Some(y)) => y < x,
+                (None, None) => continue,
+            };
+            let shown = |v: &Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
+            let what = format!(
+                "{}{name} changed from {} to {}",
+                at.prefix(),
+                shown(before),
+                shown(after)
+            );
+            let severity = if tighter {
+                Severity::Breaking
+            } else {
+                Severity::NonBreaking
+            };
+            self.push(
+                severity,
+                Kind::Constraint,
+                at,
+                pointers,
+                what,
+                at.subject(None),
+            );
+        }
+        let pattern = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => t.pattern.clone(),
+            _ => None,
+        };
+        let (bp, hp) = (pattern(base), pattern(head));
+        if bp != hp {
+            let severity = if hp.is_none() {
+                Severity::NonBreaking
+            } else {
+                Severity::Breaking
+            };
+            let shown = |p: &Option<String>| {
+                p.as_ref()
+                    .map_or_else(|| "none".into(), |p| format!("`{p}`"))
+            };
+            let what = format!(
+                "{}pattern changed from {} to {}",
+                at.prefix(),
+                shown(&bp),
+                shown(&hp)
+            );
+            self.push(
+                severity,
+                Kind::Constraint,
+                at,
+                pointers,
+                what,
+                at.subject(None),
+            );
+        }
+        let (bd, hd) = (&base.schema_data.default, &head.schema_data.default);
+        if bd != hd {
+            let shown = |d: &Option<serde_json::Value>| {
+                d.as_ref()
+                    .map_or_else(|| "none".into(), |d| format!("`{d}`"))
+            };
+            let what = format!(
+                "{}default changed from {} to {}",
+                at.prefix(),
+                shown(bd),
+                shown(hd)
+            );
+            self.push(
+                Severity::Breaking,
+                Kind::Constraint,
+                at,
+                pointers,
+                what,
+                at.subject(None),
+            );
         }
     }
 
@@ -465,6 +583,40 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// The numeric limits of a schema, each with whether it is a lower bound (raising it tightens).
+fn limits(schema: &Schema) -> [(&'static str, bool, Option<f64>); 6] {
+    let as_f64 = |v: Option<usize>| v.map(|v| v as f64);
+    let (mut minimum, mut maximum) = (None, None);
+    let (mut min_length, mut max_length, mut min_items, mut max_items) = (None, None, None, None);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => {
+            minimum = i.minimum.map(|v| v as f64);
+            maximum = i.maximum.map(|v| v as f64);
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            minimum = n.minimum;
+            maximum = n.maximum;
+        }
+        SchemaKind::Type(Type::String(t)) => {
+            min_length = as_f64(t.min_length);
+            max_length = as_f64(t.max_length);
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            min_items = as_f64(a.min_items);
+            max_items = as_f64(a.max_items);
+        }
+        _ => {}
+    }
+    [
+        ("minimum", true, minimum),
+        ("maximum", false, maximum),
+        ("minLength", true, min_length),
+        ("maxLength", false, max_length),
+        ("minItems", true, min_items),
+        ("maxItems", false, max_items),
+    ]
 }
 
 /// Whether an object accepts properties it does not declare (OpenAPI's default).

@@ -515,6 +515,60 @@ fn closing_a_response_object_is_non_breaking_but_changes_the_rust() {
     );
 }
 
+#[test]
+fn limits_that_tighten_on_what_callers_send_are_breaking() {
+    let bounded = |maximum: i64| json!([{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": maximum}}]);
+    let d = |params| doc(list(params), schemas(thing()));
+    assert_eq!(
+        changes(&d(bounded(1000)), &d(bounded(100))),
+        ["B GET /things: query parameter `limit`: maximum changed from 1000 to 100"]
+    );
+    assert_eq!(
+        changes(&d(bounded(100)), &d(bounded(1000))),
+        ["N GET /things: query parameter `limit`: maximum changed from 100 to 1000"]
+    );
+    let defaulted = |default: bool| json!([{"name": "with_total", "in": "query", "schema": {"type": "boolean", "default": default}}]);
+    assert_eq!(
+        changes(&d(defaulted(false)), &d(defaulted(true))),
+        ["B GET /things: query parameter `with_total`: default changed from `false` to `true`"]
+    );
+    // The same limits on a response field describe what the server sends; they are not
+    // compared.
+    let long_name = with(thing(), "/properties/name/maxLength", json!(10));
+    assert_eq!(thing_changes(thing(), long_name), Vec::<String>::new());
+}
+
+#[test]
+fn a_renamed_schema_is_non_breaking_but_renames_the_rust_type() {
+    let base = doc(list(json!([])), schemas(thing()));
+    let mut renamed = schemas(thing());
+    let page = renamed["ThingPage"].take();
+    renamed
+        .as_object_mut()
+        .expect("an object")
+        .remove("ThingPage");
+    renamed["ThingList"] = page;
+    let mut paths = list(json!([]));
+    paths["/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+        json!({"$ref": "#/components/schemas/ThingList"});
+    let head = doc(paths, renamed);
+    let found = compare(&base, &head);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (
+            found[0].severity,
+            found[0].scope.as_str(),
+            found[0].what.as_str()
+        ),
+        (
+            Severity::NonBreaking,
+            "schema ThingPage",
+            "renamed to `ThingList`"
+        )
+    );
+    assert_eq!(found[0].rust_note, Some("the generated type is renamed"));
+}
+
 fn real_spec() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml"))
         .expect("spec/openapi.yaml")
