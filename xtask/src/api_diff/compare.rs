@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use openapiv3::{OpenAPI, ParameterSchemaOrContent, Response, SchemaKind, Type};
+use indexmap::IndexMap;
+use openapiv3::{MediaType, OpenAPI, ParameterSchemaOrContent, Response, SchemaKind, Type};
 
 use super::document::{
     self, Op, OpKey, Param, SchemaRef, blank_parameters, escape, operations, parameters,
@@ -32,70 +33,59 @@ pub fn compare(base: &OpenAPI, head: &OpenAPI) -> Vec<Change> {
     differ.changes
 }
 
+/// A change found, before it is placed in a scope.
+pub(super) struct Found {
+    severity: Severity,
+    kind: Kind,
+    pub what: String,
+    subject: Subject,
+    note: Option<&'static str>,
+}
+
+impl Found {
+    pub fn new(severity: Severity, kind: Kind, what: impl Into<String>) -> Found {
+        Found {
+            severity,
+            kind,
+            what: what.into(),
+            subject: Subject::None,
+            note: None,
+        }
+    }
+
+    pub fn breaking(kind: Kind, what: impl Into<String>) -> Found {
+        Found::new(Severity::Breaking, kind, what)
+    }
+
+    pub fn non_breaking(kind: Kind, what: impl Into<String>) -> Found {
+        Found::new(Severity::NonBreaking, kind, what)
+    }
+
+    /// The generated Rust the change is about.
+    pub fn about(mut self, subject: Subject) -> Found {
+        self.subject = subject;
+        self
+    }
+
+    /// How the generated Rust changes although callers on the wire do not notice.
+    pub fn noting(mut self, note: &'static str) -> Found {
+        self.note = Some(note);
+        self
+    }
+}
+
 impl<'a> Differ<'a> {
-    pub(super) fn push(
-        &mut self,
-        severity: Severity,
-        kind: Kind,
-        at: &At,
-        pointers: &Pointers,
-        what: String,
-        subject: Subject,
-    ) {
-        self.record(
-            severity,
-            kind,
-            at.scope.clone(),
-            pointers,
-            what,
-            subject,
-            None,
-        );
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn push_noted(
-        &mut self,
-        severity: Severity,
-        kind: Kind,
-        at: &At,
-        pointers: &Pointers,
-        what: String,
-        subject: Subject,
-        note: &'static str,
-    ) {
-        self.record(
-            severity,
-            kind,
-            at.scope.clone(),
-            pointers,
-            what,
-            subject,
-            Some(note),
-        );
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        severity: Severity,
-        kind: Kind,
-        scope: String,
-        pointers: &Pointers,
-        what: String,
-        subject: Subject,
-        rust_note: Option<&'static str>,
-    ) {
+    pub(super) fn record(&mut self, scope: &str, pointers: &Pointers, found: Found) {
         let change = Change {
-            severity,
-            kind,
-            scope,
-            what,
+            severity: found.severity,
+            kind: found.kind,
+            scope: scope.to_string(),
+            what: found.what,
             base_pointer: pointers.base.clone(),
             base_site: pointers.base_site.clone(),
             head_pointer: pointers.head.clone(),
-            subject,
-            rust_note,
+            subject: found.subject,
+            rust_note: found.note,
         };
         // The same schema reached twice in one place (two media types, say) says the same thing.
         if !self.changes.contains(&change) {
@@ -110,20 +100,8 @@ impl<'a> Differ<'a> {
                 "API version changed from `{}` to `{}`; every request names it",
                 base.info.version, head.info.version
             );
-            let pointers = Pointers {
-                base: "/info/version".into(),
-                head: "/info/version".into(),
-                base_site: None,
-            };
-            self.record(
-                Severity::Breaking,
-                Kind::Version,
-                "API".into(),
-                &pointers,
-                what,
-                Subject::None,
-                None,
-            );
+            let pointers = Pointers::new("/info/version", "/info/version");
+            self.record("API", &pointers, Found::breaking(Kind::Version, what));
         }
 
         let base_ops = operations(base);
@@ -136,108 +114,43 @@ impl<'a> Differ<'a> {
                 self.operation(b, h);
             } else if let Some(h) = renamed.get(key).map(|k| &head_ops[k]) {
                 let what = format!("URL renamed from `{}` to `{}`", b.path, h.path);
-                let pointers = Pointers {
-                    base: b.pointer.clone(),
-                    head: h.pointer.clone(),
-                    base_site: None,
-                };
-                let subject = Subject::Operation {
-                    operation_id: b.id(),
-                };
-                self.record(
-                    Severity::Breaking,
-                    Kind::Operation,
-                    b.label(),
-                    &pointers,
-                    what,
-                    subject,
-                    None,
-                );
+                let found = Found::breaking(Kind::Operation, what).about(operation_subject(b));
+                self.record(&b.label(), &Pointers::new(&b.pointer, &h.pointer), found);
                 self.operation(b, h);
             } else {
-                let pointers = Pointers {
-                    base: b.pointer.clone(),
-                    head: nearest_path(head, &b.path),
-                    base_site: None,
-                };
-                let subject = Subject::Operation {
-                    operation_id: b.id(),
-                };
-                let what = "endpoint removed".to_string();
-                let kind = Kind::Operation;
-                self.record(
-                    Severity::Breaking,
-                    kind,
-                    b.label(),
-                    &pointers,
-                    what,
-                    subject,
-                    None,
-                );
+                let pointers = Pointers::new(&b.pointer, nearest_path(head, &b.path));
+                let found = Found::breaking(Kind::Operation, "endpoint removed")
+                    .about(operation_subject(b));
+                self.record(&b.label(), &pointers, found);
             }
         }
         for (key, h) in &head_ops {
             if base_ops.contains_key(key) || renamed_to.contains(key) {
                 continue;
             }
-            let pointers = Pointers {
-                base: nearest_path(base, &h.path),
-                head: h.pointer.clone(),
-                base_site: None,
-            };
-            let what = "endpoint added".to_string();
-            let (severity, kind) = (Severity::NonBreaking, Kind::Operation);
-            self.record(
-                severity,
-                kind,
-                h.label(),
-                &pointers,
-                what,
-                Subject::None,
-                None,
-            );
+            let pointers = Pointers::new(nearest_path(base, &h.path), &h.pointer);
+            let found = Found::non_breaking(Kind::Operation, "endpoint added");
+            self.record(&h.label(), &pointers, found);
         }
     }
 
     fn operation(&mut self, b: &Op<'a>, h: &Op<'a>) {
         let scope = h.label();
-        let op_pointers = Pointers {
-            base: b.pointer.clone(),
-            head: h.pointer.clone(),
-            base_site: None,
-        };
-        let op_subject = Subject::Operation {
-            operation_id: b.id(),
-        };
         if b.operation.operation_id != h.operation.operation_id {
             let what = format!("operationId changed from `{}` to `{}`", b.id(), h.id());
-            let pointers = Pointers {
-                base: format!("{}/operationId", b.pointer),
-                head: format!("{}/operationId", h.pointer),
-                base_site: None,
-            };
-            self.record(
-                Severity::NonBreaking,
-                Kind::Operation,
-                scope.clone(),
-                &pointers,
-                what,
-                op_subject.clone(),
-                Some("the client's method and its request builder are renamed"),
+            let pointers = Pointers::new(
+                format!("{}/operationId", b.pointer),
+                format!("{}/operationId", h.pointer),
             );
+            let found = Found::non_breaking(Kind::Operation, what)
+                .about(operation_subject(b))
+                .noting("the client's method and its request builder are renamed");
+            self.record(&scope, &pointers, found);
         }
         if !b.operation.deprecated && h.operation.deprecated {
-            let what = "deprecated".to_string();
-            let (severity, kind) = (Severity::NonBreaking, Kind::Operation);
-            self.record(
-                severity,
-                kind,
-                scope.clone(),
-                &op_pointers,
-                what,
-                op_subject,
-                None,
-            );
+            let found =
+                Found::non_breaking(Kind::Operation, "deprecated").about(operation_subject(b));
+            self.record(&scope, &Pointers::new(&b.pointer, &h.pointer), found);
         }
         self.parameters(&scope, b, h);
         self.request_body(&scope, b, h);
@@ -249,30 +162,19 @@ impl<'a> Differ<'a> {
         let mut head_params = parameters(self.head, h);
         // A path parameter renamed in the template (`{id}` → `{job-id}`) is the same parameter:
         // the URL a caller sends is unchanged. Line the head's up under the base's names.
-        let path_renames = path_parameter_renames(&b.path, &h.path);
-        for (old, new) in &path_renames {
+        for (old, new) in path_parameter_renames(&b.path, &h.path) {
             if let Some(p) = head_params.remove(&("path".to_string(), new.clone())) {
                 head_params.insert(("path".to_string(), old.clone()), p);
                 let what =
                     format!("path parameter `{old}` renamed to `{new}` (the URL is unchanged)");
-                let pointers = Pointers {
-                    base: b.pointer.clone(),
-                    head: h.pointer.clone(),
-                    base_site: None,
-                };
                 let subject = Subject::Parameter {
                     operation_id: b.id(),
-                    name: old.clone(),
+                    name: old,
                 };
-                self.record(
-                    Severity::NonBreaking,
-                    Kind::Parameter,
-                    scope.to_string(),
-                    &pointers,
-                    what,
-                    subject,
-                    Some("the argument of the builder's setter is renamed"),
-                );
+                let found = Found::non_breaking(Kind::Parameter, what)
+                    .about(subject)
+                    .noting("the argument of the builder's setter is renamed");
+                self.record(scope, &Pointers::new(&b.pointer, &h.pointer), found);
             }
         }
 
@@ -284,104 +186,63 @@ impl<'a> Differ<'a> {
             .keys()
             .filter(|k| !base_params.contains_key(*k))
             .collect();
+        // A removed parameter and an added one alike in all but name is a rename, when the
+        // pairing is unambiguous.
+        let alike = |p: &Param, q: &Param| {
+            p.location == q.location
+                && p.data.required == q.data.required
+                && same_schema(&p.data.format, &q.data.format)
+        };
         let mut renamed = BTreeSet::new();
-        for old in &removed {
-            let bp = &base_params[*old];
-            let same = |p: &Param, q: &Param| {
-                p.location == q.location
-                    && p.data.required == q.data.required
-                    && same_schema(&p.data.format, &q.data.format)
-            };
-            let candidates: Vec<&&(String, String)> = added
+        for &old in &removed {
+            let bp = &base_params[old];
+            let candidates: Vec<&(String, String)> = added
                 .iter()
-                .filter(|k| same(bp, &head_params[**k]))
+                .copied()
+                .filter(|k| alike(bp, &head_params[*k]))
                 .collect();
             let [new] = candidates.as_slice() else {
                 continue;
             };
-            let np = &head_params[**new];
-            let rivals = removed
+            let np = &head_params[*new];
+            if removed
                 .iter()
-                .filter(|k| same(&base_params[**k], np))
-                .count();
-            if rivals != 1 {
+                .filter(|k| alike(&base_params[**k], np))
+                .count()
+                != 1
+            {
                 continue;
             }
-            renamed.insert((*old).clone());
-            renamed.insert((**new).clone());
+            renamed.insert(old.clone());
+            renamed.insert((*new).clone());
             let what = format!("{} renamed to `{}`", bp.noun(), np.data.name);
-            let pointers = Pointers {
-                base: bp.pointer.clone(),
-                head: np.pointer.clone(),
-                base_site: Some(bp.site.clone()),
-            };
-            let subject = param_subject(b, bp);
-            self.record(
-                Severity::Breaking,
-                param_kind(bp),
-                scope.to_string(),
-                &pointers,
-                what,
-                subject,
-                None,
-            );
+            let pointers = Pointers::new(&bp.pointer, &np.pointer).via(&bp.site);
+            let found = Found::breaking(param_kind(bp), what).about(param_subject(b, bp));
+            self.record(scope, &pointers, found);
         }
         for old in removed.iter().filter(|k| !renamed.contains(**k)) {
             let bp = &base_params[*old];
-            let pointers = Pointers {
-                base: bp.pointer.clone(),
-                head: h.pointer.clone(),
-                base_site: Some(bp.site.clone()),
-            };
+            let pointers = Pointers::new(&bp.pointer, &h.pointer).via(&bp.site);
             let what = format!("{} removed", bp.noun());
-            let subject = param_subject(b, bp);
-            let kind = param_kind(bp);
-            self.record(
-                Severity::Breaking,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                subject,
-                None,
-            );
+            let found = Found::breaking(param_kind(bp), what).about(param_subject(b, bp));
+            self.record(scope, &pointers, found);
         }
         for new in added.iter().filter(|k| !renamed.contains(**k)) {
             let hp = &head_params[*new];
-            let pointers = Pointers {
-                base: b.pointer.clone(),
-                head: hp.pointer.clone(),
-                base_site: None,
-            };
-            let (severity, what) = if hp.data.required {
-                (Severity::Breaking, format!("required {} added", hp.noun()))
+            let pointers = Pointers::new(&b.pointer, &hp.pointer);
+            let found = if hp.data.required {
+                Found::breaking(param_kind(hp), format!("required {} added", hp.noun()))
             } else {
-                (
-                    Severity::NonBreaking,
-                    format!("optional {} added", hp.noun()),
-                )
+                Found::non_breaking(param_kind(hp), format!("optional {} added", hp.noun()))
             };
-            let kind = param_kind(hp);
-            self.record(
-                severity,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                Subject::None,
-                None,
-            );
+            self.record(scope, &pointers, found);
         }
 
         for (key, bp) in &base_params {
             let Some(hp) = head_params.get(key) else {
                 continue;
             };
-            let pointers = Pointers {
-                base: bp.pointer.clone(),
-                head: hp.pointer.clone(),
-                base_site: Some(bp.site.clone()),
-            };
+            let pointers = Pointers::new(&bp.pointer, &hp.pointer).via(&bp.site);
             let requiredness = match (bp.data.required, hp.data.required) {
                 (false, true) => Some((Severity::Breaking, "is now required")),
                 (true, false) => Some((Severity::NonBreaking, "is now optional")),
@@ -389,29 +250,21 @@ impl<'a> Differ<'a> {
             };
             if let Some((severity, what)) = requiredness {
                 let what = format!("{} {what}", bp.noun());
-                let subject = param_subject(b, bp);
-                let kind = Kind::Required;
-                self.record(severity, kind, scope.into(), &pointers, what, subject, None);
+                let found = Found::new(severity, Kind::Required, what).about(param_subject(b, bp));
+                self.record(scope, &pointers, found);
             }
             if let (ParameterSchemaOrContent::Schema(bs), ParameterSchemaOrContent::Schema(hs)) =
                 (&bp.data.format, &hp.data.format)
             {
-                let at = At {
-                    scope: scope.to_string(),
-                    place: bp.noun(),
-                    direction: Direction::Request,
-                    path: Vec::new(),
-                    rust_root: SchemaRoot::Parameter {
-                        operation_id: b.id(),
-                        name: bp.data.name.clone(),
-                    },
-                    rust_path: Vec::new(),
+                let root = SchemaRoot::Parameter {
+                    operation_id: b.id(),
+                    name: bp.data.name.clone(),
                 };
-                let pointers = Pointers {
-                    base: format!("{}/schema", pointers.base),
-                    head: format!("{}/schema", pointers.head),
-                    base_site: None,
-                };
+                let at = At::new(scope, bp.noun(), Direction::Request, root);
+                let pointers = Pointers::new(
+                    format!("{}/schema", pointers.base),
+                    format!("{}/schema", pointers.head),
+                );
                 self.schema(&at, pointers, bs.into(), hs.into());
             }
         }
@@ -420,260 +273,137 @@ impl<'a> Differ<'a> {
     fn request_body(&mut self, scope: &str, b: &Op<'a>, h: &Op<'a>) {
         let body = |doc, op: &Op<'a>| {
             op.operation.request_body.as_ref().and_then(|body| {
-                document::request_body(doc, body, format!("{}/requestBody", op.pointer))
+                document::resolve_item(doc, body, format!("{}/requestBody", op.pointer))
             })
         };
-        let (bb, hb) = (body(self.base, b), body(self.head, h));
-        let op_pointers = Pointers {
-            base: b.pointer.clone(),
-            head: h.pointer.clone(),
-            base_site: None,
-        };
-        let (bb, hb) = match (bb, hb) {
+        let op_pointers = Pointers::new(&b.pointer, &h.pointer);
+        let ((bb, bptr), (hb, hptr)) = match (body(self.base, b), body(self.head, h)) {
             (None, None) => return,
             (Some(_), None) => {
-                let what = "request body removed".to_string();
-                let kind = Kind::RequestBody;
-                let subject = Subject::Operation {
-                    operation_id: b.id(),
-                };
-                self.record(
-                    Severity::Breaking,
-                    kind,
-                    scope.into(),
-                    &op_pointers,
-                    what,
-                    subject,
-                    None,
-                );
+                let found = Found::breaking(Kind::RequestBody, "request body removed")
+                    .about(operation_subject(b));
+                self.record(scope, &op_pointers, found);
                 return;
             }
             (None, Some((hb, _))) => {
-                let (severity, what) = if hb.required {
-                    (Severity::Breaking, "required request body added")
+                let found = if hb.required {
+                    Found::breaking(Kind::RequestBody, "required request body added")
                 } else {
-                    (Severity::NonBreaking, "optional request body added")
+                    Found::non_breaking(Kind::RequestBody, "optional request body added")
                 };
-                let kind = Kind::RequestBody;
-                let subject = Subject::Operation {
-                    operation_id: b.id(),
-                };
-                self.record(
-                    severity,
-                    kind,
-                    scope.into(),
-                    &op_pointers,
-                    what.into(),
-                    subject,
-                    None,
-                );
+                self.record(scope, &op_pointers, found.about(operation_subject(b)));
                 return;
             }
             (Some(bb), Some(hb)) => (bb, hb),
         };
-        let pointers = Pointers {
-            base: bb.1.clone(),
-            head: hb.1.clone(),
-            base_site: None,
-        };
-        if !bb.0.required && hb.0.required {
-            let what = "request body is now required".to_string();
-            let subject = Subject::Operation {
-                operation_id: b.id(),
-            };
-            let kind = Kind::Required;
-            self.record(
-                Severity::Breaking,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                subject,
-                None,
-            );
+        let pointers = Pointers::new(bptr, hptr);
+        if !bb.required && hb.required {
+            let found = Found::breaking(Kind::Required, "request body is now required")
+                .about(operation_subject(b));
+            self.record(scope, &pointers, found);
         }
-        let at = At {
-            scope: scope.to_string(),
-            place: "request body".into(),
-            direction: Direction::Request,
-            path: Vec::new(),
-            rust_root: SchemaRoot::RequestBody {
-                operation_id: b.id(),
-            },
-            rust_path: Vec::new(),
+        let root = SchemaRoot::RequestBody {
+            operation_id: b.id(),
         };
-        self.content(&at, &pointers, &bb.0.content, &hb.0.content);
+        let at = At::new(scope, "request body", Direction::Request, root);
+        self.content(&at, &pointers, &bb.content, &hb.content);
     }
 
     fn content(
         &mut self,
         at: &At,
         pointers: &Pointers,
-        base: &indexmap::IndexMap<String, openapiv3::MediaType>,
-        head: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        base: &IndexMap<String, MediaType>,
+        head: &IndexMap<String, MediaType>,
     ) {
         for (media_type, bm) in base {
             let child = |p: &str| format!("{p}/content/{}", escape(media_type));
             let Some(hm) = head.get(media_type) else {
                 let what = format!("{}: `{media_type}` content removed", at.place);
-                let pointers = Pointers {
-                    base: child(&pointers.base),
-                    head: pointers.head.clone(),
-                    base_site: None,
-                };
-                let (severity, kind) = (Severity::Breaking, Kind::Type);
-                self.push(severity, kind, at, &pointers, what, Subject::None);
+                let pointers = Pointers::new(child(&pointers.base), &pointers.head);
+                self.record(&at.scope, &pointers, Found::breaking(Kind::Type, what));
                 continue;
             };
             if let (Some(bs), Some(hs)) = (&bm.schema, &hm.schema) {
-                let pointers = Pointers {
-                    base: format!("{}/schema", child(&pointers.base)),
-                    head: format!("{}/schema", child(&pointers.head)),
-                    base_site: None,
-                };
+                let pointers = Pointers::new(
+                    format!("{}/schema", child(&pointers.base)),
+                    format!("{}/schema", child(&pointers.head)),
+                );
                 self.schema(at, pointers, SchemaRef::from(bs), SchemaRef::from(hs));
             }
         }
         for media_type in head.keys().filter(|m| !base.contains_key(*m)) {
             let what = format!("{}: `{media_type}` content added", at.place);
-            let pointers = Pointers {
-                base: pointers.base.clone(),
-                head: format!("{}/content/{}", pointers.head, escape(media_type)),
-                base_site: None,
-            };
-            let (severity, kind) = (Severity::NonBreaking, Kind::Type);
-            self.push(severity, kind, at, &pointers, what, Subject::None);
+            let head = format!("{}/content/{}", pointers.head, escape(media_type));
+            let pointers = Pointers::new(&pointers.base, head);
+            self.record(&at.scope, &pointers, Found::non_breaking(Kind::Type, what));
         }
     }
 
     fn responses(&mut self, scope: &str, b: &Op<'a>, h: &Op<'a>) {
-        let responses = |doc: &'a OpenAPI, op: &Op<'a>| {
-            let mut all: BTreeMap<String, (&'a Response, String, String)> = BTreeMap::new();
-            let list = op
-                .operation
-                .responses
-                .responses
-                .iter()
-                .map(|(s, r)| (s.to_string(), r));
-            let default = op
-                .operation
-                .responses
-                .default
-                .iter()
-                .map(|r| ("default".into(), r));
-            for (status, response) in list.chain(default) {
-                let site = format!("{}/responses/{status}", op.pointer);
-                if let Some((found, pointer)) = document::response(doc, response, site.clone()) {
-                    all.insert(status, (found, pointer, site));
-                }
-            }
-            all
-        };
         let (base_responses, head_responses) = (responses(self.base, b), responses(self.head, h));
         let success = |status: &str| status.starts_with('2');
 
-        let page = |doc, responses: &BTreeMap<String, (&'a Response, String, String)>| {
+        let paged = |doc, responses: &BTreeMap<String, Listed<'a>>| {
             responses
                 .iter()
-                .filter(|(status, _)| success(status))
-                .any(|(_, (response, _, _))| is_page(doc, response))
+                .any(|(status, listed)| success(status) && is_page(doc, listed.response))
         };
-        if !page(self.base, &base_responses) && page(self.head, &head_responses) {
-            let pointers = Pointers {
-                base: format!("{}/responses", b.pointer),
-                head: format!("{}/responses", h.pointer),
-                base_site: None,
-            };
-            let what = "pagination added to the collection response".to_string();
-            let subject = Subject::Operation {
-                operation_id: b.id(),
-            };
-            let kind = Kind::Pagination;
-            self.record(
-                Severity::Breaking,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                subject,
-                None,
+        if !paged(self.base, &base_responses) && paged(self.head, &head_responses) {
+            let pointers = Pointers::new(
+                format!("{}/responses", b.pointer),
+                format!("{}/responses", h.pointer),
             );
+            let what = "pagination added to the collection response";
+            let found = Found::breaking(Kind::Pagination, what).about(operation_subject(b));
+            self.record(scope, &pointers, found);
         }
 
-        for (status, (bresp, bptr, bsite)) in &base_responses {
-            let Some((hresp, hptr, _)) = head_responses.get(status) else {
-                let (severity, what) = if success(status) {
-                    (Severity::Breaking, format!("{status} response removed"))
+        for (status, bl) in &base_responses {
+            let Some(hl) = head_responses.get(status) else {
+                let found = if success(status) {
+                    Found::breaking(Kind::Status, format!("{status} response removed"))
                 } else {
-                    (
-                        Severity::NonBreaking,
-                        format!("{status} response no longer documented"),
-                    )
+                    let what = format!("{status} response no longer documented");
+                    Found::non_breaking(Kind::Status, what)
                 };
-                let pointers = Pointers {
-                    base: bptr.clone(),
-                    head: format!("{}/responses", h.pointer),
-                    base_site: Some(bsite.clone()),
-                };
-                let kind = Kind::Status;
+                let head = format!("{}/responses", h.pointer);
                 self.record(
-                    severity,
-                    kind,
-                    scope.into(),
-                    &pointers,
-                    what,
-                    Subject::None,
-                    None,
+                    scope,
+                    &Pointers::new(&bl.pointer, head).via(&bl.site),
+                    found,
                 );
                 continue;
             };
-            let pointers = Pointers {
-                base: bptr.clone(),
-                head: hptr.clone(),
-                base_site: Some(bsite.clone()),
+            let pointers = Pointers::new(&bl.pointer, &hl.pointer).via(&bl.site);
+            self.response_headers(scope, status, &pointers, bl.response, hl.response);
+            let root = if success(status) {
+                SchemaRoot::ResponseBody {
+                    operation_id: b.id(),
+                }
+            } else {
+                SchemaRoot::Unnamed
             };
-            self.response_headers(scope, status, &pointers, bresp, hresp);
-            let at = At {
-                scope: scope.to_string(),
-                place: format!("{status} response body"),
-                direction: Direction::Response,
-                path: Vec::new(),
-                rust_root: SchemaRoot::ResponseBody {
-                    operation_id: if success(status) {
-                        b.id()
-                    } else {
-                        String::new()
-                    },
-                },
-                rust_path: Vec::new(),
-            };
-            self.content(&at, &pointers, &bresp.content, &hresp.content);
+            let at = At::new(
+                scope,
+                format!("{status} response body"),
+                Direction::Response,
+                root,
+            );
+            self.content(&at, &pointers, &bl.response.content, &hl.response.content);
         }
-        for (status, (_, hptr, _)) in &head_responses {
+        for (status, hl) in &head_responses {
             if base_responses.contains_key(status) {
                 continue;
             }
-            let severity = if success(status) {
-                Severity::Breaking
-            } else {
-                Severity::NonBreaking
-            };
-            let pointers = Pointers {
-                base: format!("{}/responses", b.pointer),
-                head: hptr.clone(),
-                base_site: None,
-            };
             let what = format!("{status} response added");
-            let kind = Kind::Status;
-            self.record(
-                severity,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                Subject::None,
-                None,
-            );
+            let found = if success(status) {
+                Found::breaking(Kind::Status, what)
+            } else {
+                Found::non_breaking(Kind::Status, what)
+            };
+            let pointers = Pointers::new(format!("{}/responses", b.pointer), &hl.pointer);
+            self.record(scope, &pointers, found);
         }
     }
 
@@ -685,81 +415,42 @@ impl<'a> Differ<'a> {
         base: &'a Response,
         head: &'a Response,
     ) {
-        // Headers are listed where the response is used (`site`), which is where a comment
-        // about them sits, even when the response itself is a shared component.
         let headers = |doc: &'a OpenAPI, response: &'a Response, pointer: &str| {
             response
                 .headers
                 .iter()
                 .filter_map(|(name, header)| {
                     let pointer = format!("{pointer}/headers/{}", escape(name));
-                    let found = document::header(doc, header, pointer)?;
+                    let found = document::resolve_item(doc, header, pointer)?;
                     Some((name.to_ascii_lowercase(), (name.as_str(), found)))
                 })
                 .collect::<BTreeMap<_, _>>()
         };
+        // A comment about a removed header sits where the response is used, even when the
+        // response itself is a shared component.
         let base_site = pointers.base_site.as_deref().unwrap_or(&pointers.base);
         let base_headers = headers(self.base, base, &pointers.base);
         let head_headers = headers(self.head, head, &pointers.head);
         for (key, (name, (bh, bptr))) in &base_headers {
             let Some((_, (hh, hptr))) = head_headers.get(key) else {
                 let what = format!("{status} response header `{name}` removed");
-                let pointers = Pointers {
-                    base: bptr.clone(),
-                    head: pointers.head.clone(),
-                    base_site: Some(format!("{base_site}/headers/{}", escape(name))),
-                };
-                let kind = Kind::Header;
-                let subject = Subject::None;
-                self.record(
-                    Severity::Breaking,
-                    kind,
-                    scope.into(),
-                    &pointers,
-                    what,
-                    subject,
-                    None,
-                );
+                let site = format!("{base_site}/headers/{}", escape(name));
+                let pointers = Pointers::new(bptr, &pointers.head).via(&site);
+                self.record(scope, &pointers, Found::breaking(Kind::Header, what));
                 continue;
-            };
-            let header_pointers = Pointers {
-                base: bptr.clone(),
-                head: hptr.clone(),
-                base_site: None,
             };
             if bh.required && !hh.required {
                 let what = format!("{status} response header `{name}` may now be missing");
-                let kind = Kind::Required;
-                let p = &header_pointers;
-                self.record(
-                    Severity::Breaking,
-                    kind,
-                    scope.into(),
-                    p,
-                    what,
-                    Subject::None,
-                    None,
-                );
+                let pointers = Pointers::new(bptr, hptr);
+                self.record(scope, &pointers, Found::breaking(Kind::Required, what));
             }
             if let (ParameterSchemaOrContent::Schema(bs), ParameterSchemaOrContent::Schema(hs)) =
                 (&bh.format, &hh.format)
             {
-                let at = At {
-                    scope: scope.to_string(),
-                    place: format!("{status} response header `{name}`"),
-                    direction: Direction::Response,
-                    path: Vec::new(),
-                    rust_root: SchemaRoot::ResponseBody {
-                        operation_id: String::new(),
-                    },
-                    rust_path: Vec::new(),
-                };
-                let p = Pointers {
-                    base: format!("{bptr}/schema"),
-                    head: format!("{hptr}/schema"),
-                    base_site: None,
-                };
-                self.schema(&at, p, bs.into(), hs.into());
+                let place = format!("{status} response header `{name}`");
+                let at = At::new(scope, place, Direction::Response, SchemaRoot::Unnamed);
+                let pointers = Pointers::new(format!("{bptr}/schema"), format!("{hptr}/schema"));
+                self.schema(&at, pointers, bs.into(), hs.into());
             }
         }
         for (key, (name, (_, hptr))) in &head_headers {
@@ -767,22 +458,44 @@ impl<'a> Differ<'a> {
                 continue;
             }
             let what = format!("{status} response header `{name}` added");
-            let pointers = Pointers {
-                base: pointers.base.clone(),
-                head: hptr.clone(),
-                base_site: None,
-            };
-            let kind = Kind::Header;
-            self.record(
-                Severity::NonBreaking,
-                kind,
-                scope.into(),
-                &pointers,
-                what,
-                Subject::None,
-                None,
-            );
+            let pointers = Pointers::new(&pointers.base, hptr);
+            self.record(scope, &pointers, Found::non_breaking(Kind::Header, what));
         }
+    }
+}
+
+/// A response as an operation lists it: the response, where it is defined and where it is listed.
+struct Listed<'a> {
+    response: &'a Response,
+    pointer: String,
+    site: String,
+}
+
+/// The responses of an operation by status (`200`, `4XX`, `default`).
+fn responses<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<String, Listed<'a>> {
+    let listed = &op.operation.responses;
+    let statuses = listed.responses.iter().map(|(s, r)| (s.to_string(), r));
+    let default = listed.default.iter().map(|r| ("default".to_string(), r));
+    statuses
+        .chain(default)
+        .filter_map(|(status, response)| {
+            let site = format!("{}/responses/{status}", op.pointer);
+            let (response, pointer) = document::resolve_item(doc, response, site.clone())?;
+            Some((
+                status,
+                Listed {
+                    response,
+                    pointer,
+                    site,
+                },
+            ))
+        })
+        .collect()
+}
+
+fn operation_subject(op: &Op) -> Subject {
+    Subject::Operation {
+        operation_id: op.id(),
     }
 }
 

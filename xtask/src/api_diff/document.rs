@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use openapiv3::{
     Header, OpenAPI, Operation, Parameter, ParameterData, ReferenceOr, RequestBody, Response,
     Schema,
@@ -143,14 +144,8 @@ pub fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(String, String
     for (list, list_pointer) in levels {
         for (index, param) in list.iter().enumerate() {
             let site = format!("{list_pointer}/{index}");
-            let (param, pointer) = match param {
-                ReferenceOr::Item(p) => (p, site.clone()),
-                ReferenceOr::Reference { reference } => {
-                    match component(doc, reference, "parameters", |c| &c.parameters) {
-                        Some(found) => found,
-                        None => continue,
-                    }
-                }
+            let Some((param, pointer)) = resolve_item(doc, param, site.clone()) else {
+                continue;
             };
             let location = match param {
                 Parameter::Query { .. } => "query",
@@ -170,63 +165,49 @@ pub fn parameters<'a>(doc: &'a OpenAPI, op: &Op<'a>) -> BTreeMap<(String, String
     params
 }
 
-/// Looks up `#/components/<section>/<name>`, following a chain of references.
-fn component<'a, T>(
+/// The components of one kind: parameters, request bodies, responses, headers.
+pub trait Component: Sized {
+    /// Its section of `#/components/`.
+    const SECTION: &'static str;
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+macro_rules! component {
+    ($type:ty, $section:literal, $field:ident) => {
+        impl Component for $type {
+            const SECTION: &'static str = $section;
+            fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+                &components.$field
+            }
+        }
+    };
+}
+
+component!(Parameter, "parameters", parameters);
+component!(RequestBody, "requestBodies", request_bodies);
+component!(Response, "responses", responses);
+component!(Header, "headers", headers);
+
+/// The item itself, or the component it refers to (following a chain of references), with the
+/// pointer to where it is defined.
+pub fn resolve_item<'a, T: Component>(
     doc: &'a OpenAPI,
-    reference: &str,
-    section: &str,
-    pick: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    item: &'a ReferenceOr<T>,
+    pointer: String,
 ) -> Option<(&'a T, String)> {
-    let mut reference = reference.to_string();
+    let mut reference = match item {
+        ReferenceOr::Item(item) => return Some((item, pointer)),
+        ReferenceOr::Reference { reference } => reference,
+    };
     for _ in 0..16 {
-        let name = reference.strip_prefix(&format!("#/components/{section}/"))?;
-        let found = pick(doc.components.as_ref()?).get(name)?;
-        let pointer = format!("/components/{section}/{}", escape(name));
-        match found {
+        let name = reference.strip_prefix(&format!("#/components/{}/", T::SECTION))?;
+        let pointer = format!("/components/{}/{}", T::SECTION, escape(name));
+        match T::section(doc.components.as_ref()?).get(name)? {
             ReferenceOr::Item(item) => return Some((item, pointer)),
-            ReferenceOr::Reference { reference: next } => reference = next.clone(),
+            ReferenceOr::Reference { reference: next } => reference = next,
         }
     }
     None
-}
-
-pub fn request_body<'a>(
-    doc: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
-    pointer: String,
-) -> Option<(&'a RequestBody, String)> {
-    match body {
-        ReferenceOr::Item(b) => Some((b, pointer)),
-        ReferenceOr::Reference { reference } => {
-            component(doc, reference, "requestBodies", |c| &c.request_bodies)
-        }
-    }
-}
-
-pub fn response<'a>(
-    doc: &'a OpenAPI,
-    response: &'a ReferenceOr<Response>,
-    pointer: String,
-) -> Option<(&'a Response, String)> {
-    match response {
-        ReferenceOr::Item(r) => Some((r, pointer)),
-        ReferenceOr::Reference { reference } => {
-            component(doc, reference, "responses", |c| &c.responses)
-        }
-    }
-}
-
-pub fn header<'a>(
-    doc: &'a OpenAPI,
-    header: &'a ReferenceOr<Header>,
-    pointer: String,
-) -> Option<(&'a Header, String)> {
-    match header {
-        ReferenceOr::Item(h) => Some((h, pointer)),
-        ReferenceOr::Reference { reference } => {
-            component(doc, reference, "headers", |c| &c.headers)
-        }
-    }
 }
 
 /// A schema reference as either kind of `ReferenceOr` holds it.

@@ -173,4 +173,7 @@ pub enum SchemaRoot {
     RequestBody { operation_id: String },
     /// A parameter's schema (an enum parameter gets a type of its own).
     Parameter { operation_id: String, name: String },
+    /// A schema with no generated type of its own to find (an error body written inline, a
+    /// response header).
+    Unnamed,
 }

@@ -166,6 +166,7 @@ impl RustItems {
                     .and_then(|methods| methods.get(setter))
                     .and_then(|signature| self.known_type(signature))
             }
+            SchemaRoot::Unnamed => None,
             SchemaRoot::Parameter { operation_id, name } => self
                 .setter(operation_id, name)
                 .and_then(|(_, _, signature)| self.known_type(signature)),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{AdditionalProperties, ObjectType, Schema, SchemaKind, Type};
 
-use super::compare::Differ;
+use super::compare::{Differ, Found};
 use super::document::{SchemaRef, escape, resolve};
 use super::{Direction, Kind, SchemaRoot, Severity, Subject};
 
@@ -26,6 +26,23 @@ pub(super) struct At {
 }
 
 impl At {
+    /// The top of a schema in `scope`, at `place`.
+    pub fn new(
+        scope: &str,
+        place: impl Into<String>,
+        direction: Direction,
+        rust_root: SchemaRoot,
+    ) -> At {
+        At {
+            scope: scope.to_string(),
+            place: place.into(),
+            direction,
+            path: Vec::new(),
+            rust_root,
+            rust_path: Vec::new(),
+        }
+    }
+
     fn child(&self, segment: &str) -> At {
         let mut at = self.clone();
         at.path.push(segment.to_string());
@@ -92,12 +109,25 @@ pub(super) struct Pointers {
 }
 
 impl Pointers {
-    fn child(&self, base: &str, head: &str) -> Pointers {
+    pub fn new(base: impl Into<String>, head: impl Into<String>) -> Pointers {
         Pointers {
-            base: format!("{}/{base}", self.base),
-            head: format!("{}/{head}", self.head),
+            base: base.into(),
+            head: head.into(),
             base_site: None,
         }
+    }
+
+    /// The same nodes, reached in the base through a `$ref` at `site`.
+    pub fn via(mut self, site: &str) -> Pointers {
+        self.base_site = Some(site.to_string());
+        self
+    }
+
+    fn child(&self, base: &str, head: &str) -> Pointers {
+        Pointers::new(
+            format!("{}/{base}", self.base),
+            format!("{}/{head}", self.head),
+        )
     }
 }
 
@@ -115,85 +145,56 @@ impl Differ<'_> {
         ) else {
             return;
         };
-        let pointers = Pointers {
-            base: b.pointer.clone(),
-            head: h.pointer.clone(),
-            base_site: None,
-        };
-        if let (Some(bn), Some(hn)) = (&b.component, &h.component)
-            && bn != hn
-        {
-            // Invisible on the wire, but callers name the generated type.
-            let at = At {
-                scope: format!("schema {bn}"),
-                place: String::new(),
-                ..at.clone()
-            };
-            let what = format!("renamed to `{hn}`");
-            let subject = Subject::Schema {
-                root: SchemaRoot::Component(bn.clone()),
-                path: Vec::new(),
-                enum_value: None,
-            };
-            let note = "the generated type is renamed";
-            self.push_noted(
-                Severity::NonBreaking,
-                Kind::Type,
-                &at,
-                &pointers,
-                what,
-                subject,
-                note,
-            );
-        }
+        let pointers = Pointers::new(&b.pointer, &h.pointer);
         let mut at = at.clone();
         if let Some(name) = &b.component {
             at.rust_root = SchemaRoot::Component(name.clone());
             at.rust_path.clear();
         }
-        // A component used on both sides is compared once, under its own name, rather than
-        // once for every response that uses it.
-        if let (Some(bn), Some(hn)) = (&b.component, &h.component)
-            && bn == hn
-        {
-            if !self.seen.insert((bn.clone(), at.direction)) {
-                return;
+        match (&b.component, &h.component) {
+            // Invisible on the wire, but callers name the generated type.
+            (Some(bn), Some(hn)) if bn != hn => {
+                let found = Found::non_breaking(Kind::Type, format!("renamed to `{hn}`"))
+                    .about(at.subject(None))
+                    .noting("the generated type is renamed");
+                self.record(&format!("schema {bn}"), &pointers, found);
             }
-            at = At {
-                scope: match at.direction {
-                    Direction::Response => format!("schema {bn}"),
-                    Direction::Request => format!("schema {bn} (in requests)"),
-                },
-                place: String::new(),
-                direction: at.direction,
-                path: Vec::new(),
-                rust_root: SchemaRoot::Component(bn.clone()),
-                rust_path: Vec::new(),
-            };
+            // A component used on both sides is compared once, under its own name, rather
+            // than once for every response that uses it.
+            (Some(name), Some(_)) => {
+                if !self.seen.insert((name.clone(), at.direction)) {
+                    return;
+                }
+                let scope = match at.direction {
+                    Direction::Response => format!("schema {name}"),
+                    Direction::Request => format!("schema {name} (in requests)"),
+                };
+                let root = SchemaRoot::Component(name.clone());
+                at = At::new(&scope, "", at.direction, root);
+            }
+            _ => {}
         }
         self.resolved_schema(&at, &pointers, b.schema, h.schema);
     }
 
+    /// Records a change at `at`.
+    fn found(&mut self, at: &At, pointers: &Pointers, found: Found) {
+        self.record(&at.scope, pointers, found);
+    }
+
     fn resolved_schema(&mut self, at: &At, pointers: &Pointers, base: &Schema, head: &Schema) {
-        self.nullable(
-            at,
-            pointers,
-            base.schema_data.nullable,
-            head.schema_data.nullable,
-        );
+        let nullable = (base.schema_data.nullable, head.schema_data.nullable);
+        self.nullable(at, pointers, nullable);
         let (base_type, head_type) = (describe(base), describe(head));
         if base_type != head_type {
             let what = format!(
                 "{}type changed from {base_type} to {head_type}",
                 at.prefix()
             );
-            self.push(
-                Severity::Breaking,
-                Kind::Type,
+            self.found(
                 at,
                 pointers,
-                what,
-                at.subject(None),
+                Found::breaking(Kind::Type, what).about(at.subject(None)),
             );
             return;
         }
@@ -219,23 +220,14 @@ impl Differ<'_> {
                     _ => "allOf",
                 };
                 if b.len() != h.len() {
-                    let what = format!(
-                        "{}{key} changed from {} to {} alternatives",
-                        at.prefix(),
-                        b.len(),
-                        h.len()
-                    );
-                    self.push(
-                        Severity::Breaking,
-                        Kind::Type,
-                        at,
-                        pointers,
-                        what,
-                        at.subject(None),
-                    );
+                    let (prefix, from, to) = (at.prefix(), b.len(), h.len());
+                    let what = format!("{prefix}{key} changed from {from} to {to} alternatives");
+                    let found = Found::breaking(Kind::Type, what).about(at.subject(None));
+                    self.found(at, pointers, found);
                 } else {
                     for (i, (bs, hs)) in b.iter().zip(h).enumerate() {
-                        let pointers = pointers.child(&format!("{key}/{i}"), &format!("{key}/{i}"));
+                        let child = format!("{key}/{i}");
+                        let pointers = pointers.child(&child, &child);
                         self.schema(at, pointers, bs.into(), hs.into());
                     }
                 }
@@ -247,38 +239,26 @@ impl Differ<'_> {
     /// Limits and defaults of what a caller sends: tightening one turns away requests that
     /// worked, and a new default changes what an omitted value means.
     fn constraints(&mut self, at: &At, pointers: &Pointers, base: &Schema, head: &Schema) {
+        let none = || "none".to_string();
         let (b, h) = (limits(base), limits(head));
         for ((name, lower_bound, before), (_, _, after)) in b.iter().zip(&h) {
-            if before == after {
-                continue;
-            }
             let tighter = match (before, after) {
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
+                _ if before == after => continue,
+                (None, _) => true,
+                (_, None) => false,
                 (Some(x), Some(y)) if *lower_bound => y > x,
                 (Some(x), Some(y)) => y < x,
-                (None, None) => continue,
             };
-            let shown = |v: &Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
-            let what = format!(
-                "{}{name} changed from {} to {}",
-                at.prefix(),
-                shown(before),
-                shown(after)
-            );
+            let shown = |v: &Option<f64>| v.map_or_else(none, |v| v.to_string());
+            let (before, after) = (shown(before), shown(after));
+            let what = format!("{}{name} changed from {before} to {after}", at.prefix());
             let severity = if tighter {
                 Severity::Breaking
             } else {
                 Severity::NonBreaking
             };
-            self.push(
-                severity,
-                Kind::Constraint,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-            );
+            let found = Found::new(severity, Kind::Constraint, what).about(at.subject(None));
+            self.found(at, pointers, found);
         }
         let pattern = |s: &Schema| match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => t.pattern.clone(),
@@ -291,49 +271,24 @@ impl Differ<'_> {
             } else {
                 Severity::Breaking
             };
-            let shown = |p: &Option<String>| {
-                p.as_ref()
-                    .map_or_else(|| "none".into(), |p| format!("`{p}`"))
-            };
-            let what = format!(
-                "{}pattern changed from {} to {}",
-                at.prefix(),
-                shown(&bp),
-                shown(&hp)
-            );
-            self.push(
-                severity,
-                Kind::Constraint,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-            );
+            let shown = |p: &Option<String>| p.as_ref().map_or_else(none, |p| format!("`{p}`"));
+            let (before, after) = (shown(&bp), shown(&hp));
+            let what = format!("{}pattern changed from {before} to {after}", at.prefix());
+            let found = Found::new(severity, Kind::Constraint, what).about(at.subject(None));
+            self.found(at, pointers, found);
         }
         let (bd, hd) = (&base.schema_data.default, &head.schema_data.default);
         if bd != hd {
-            let shown = |d: &Option<serde_json::Value>| {
-                d.as_ref()
-                    .map_or_else(|| "none".into(), |d| format!("`{d}`"))
-            };
-            let what = format!(
-                "{}default changed from {} to {}",
-                at.prefix(),
-                shown(bd),
-                shown(hd)
-            );
-            self.push(
-                Severity::Breaking,
-                Kind::Constraint,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-            );
+            let shown =
+                |d: &Option<serde_json::Value>| d.as_ref().map_or_else(none, |d| format!("`{d}`"));
+            let (before, after) = (shown(bd), shown(hd));
+            let what = format!("{}default changed from {before} to {after}", at.prefix());
+            let found = Found::breaking(Kind::Constraint, what).about(at.subject(None));
+            self.found(at, pointers, found);
         }
     }
 
-    fn nullable(&mut self, at: &At, pointers: &Pointers, base: bool, head: bool) {
+    fn nullable(&mut self, at: &At, pointers: &Pointers, (base, head): (bool, bool)) {
         let (severity, what) = match (base, head, at.direction) {
             (false, true, Direction::Response) => (Severity::Breaking, "may now be null"),
             (false, true, Direction::Request) => (Severity::NonBreaking, "now accepts null"),
@@ -342,34 +297,20 @@ impl Differ<'_> {
             _ => return,
         };
         let what = format!("{}{what}", at.prefix());
-        self.push(
-            severity,
-            Kind::Nullable,
-            at,
-            pointers,
-            what,
-            at.subject(None),
-        );
+        let found = Found::new(severity, Kind::Nullable, what).about(at.subject(None));
+        self.found(at, pointers, found);
     }
 
     fn enumeration(&mut self, at: &At, pointers: &Pointers, base: &[String], head: &[String]) {
         let prefix = at.prefix();
         let values = |v: &[String]| {
-            v.iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            let quoted: Vec<String> = v.iter().map(|v| format!("`{v}`")).collect();
+            quoted.join(", ")
         };
         if base.is_empty() && !head.is_empty() {
             let what = format!("{prefix}now restricted to the values {}", values(head));
-            self.push(
-                Severity::Breaking,
-                Kind::Enum,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-            );
+            let found = Found::breaking(Kind::Enum, what).about(at.subject(None));
+            self.found(at, pointers, found);
             return;
         }
         if !base.is_empty() && head.is_empty() {
@@ -377,53 +318,31 @@ impl Differ<'_> {
                 "{prefix}no longer restricted to the values {}",
                 values(base)
             );
-            self.push_noted(
-                Severity::NonBreaking,
-                Kind::Enum,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-                "the generated enum type becomes a plain string",
-            );
+            let found = Found::non_breaking(Kind::Enum, what)
+                .about(at.subject(None))
+                .noting("the generated enum type becomes a plain string");
+            self.found(at, pointers, found);
             return;
         }
         let removed: Vec<&String> = base.iter().filter(|v| !head.contains(v)).collect();
         let added: Vec<&String> = head.iter().filter(|v| !base.contains(v)).collect();
         if let ([old], [new]) = (removed.as_slice(), added.as_slice()) {
             let what = format!("{prefix}enumeration value `{old}` changed to `{new}`");
-            self.push(
-                Severity::Breaking,
-                Kind::Enum,
-                at,
-                pointers,
-                what,
-                at.subject(Some(old)),
-            );
+            let found = Found::breaking(Kind::Enum, what).about(at.subject(Some(old)));
+            self.found(at, pointers, found);
             return;
         }
         for old in removed {
             let what = format!("{prefix}enumeration value `{old}` removed");
-            self.push(
-                Severity::Breaking,
-                Kind::Enum,
-                at,
-                pointers,
-                what,
-                at.subject(Some(old)),
-            );
+            let found = Found::breaking(Kind::Enum, what).about(at.subject(Some(old)));
+            self.found(at, pointers, found);
         }
         for new in added {
             let what = format!("{prefix}enumeration value `{new}` added");
-            self.push_noted(
-                Severity::NonBreaking,
-                Kind::Enum,
-                at,
-                pointers,
-                what,
-                at.subject(None),
-                "the generated enum gains a variant",
-            );
+            let found = Found::non_breaking(Kind::Enum, what)
+                .about(at.subject(None))
+                .noting("the generated enum gains a variant");
+            self.found(at, pointers, found);
         }
     }
 
@@ -438,12 +357,13 @@ impl Differ<'_> {
             .keys()
             .filter(|k| !base.properties.contains_key(*k))
             .collect();
-        let props = |p: &Pointers, b: &str, h: &str| {
-            p.child(
+        let props = |b: &str, h: &str| {
+            pointers.child(
                 &format!("properties/{}", escape(b)),
                 &format!("properties/{}", escape(h)),
             )
         };
+        let place = at.place_prefix();
 
         // A removed field and an added one with the same schema is a rename, when the pairing is
         // unambiguous.
@@ -455,43 +375,21 @@ impl Differ<'_> {
             let [new] = candidates.as_slice() else {
                 continue;
             };
-            let rivals = removed.iter().filter(|o| same(o, new)).count();
-            if rivals != 1 || renamed.contains(*new) {
+            if removed.iter().filter(|o| same(o, new)).count() != 1 {
                 continue;
             }
             renamed.insert((*new).clone());
             renamed.insert(old.clone());
-            let what = format!(
-                "{}field {} renamed to `{new}`",
-                at.place_prefix(),
-                at.field(old)
-            );
-            let p = props(pointers, old, new);
-            self.push(
-                Severity::Breaking,
-                Kind::Field,
-                at,
-                &p,
-                what,
-                at.child(old).subject(None),
-            );
+            let what = format!("{place}field {} renamed to `{new}`", at.field(old));
+            let found = Found::breaking(Kind::Field, what).about(at.child(old).subject(None));
+            self.found(at, &props(old, new), found);
         }
 
         for old in removed.iter().filter(|o| !renamed.contains(**o)) {
-            let what = format!("{}field {} removed", at.place_prefix(), at.field(old));
-            let p = Pointers {
-                base: props(pointers, old, old).base,
-                head: pointers.head.clone(),
-                base_site: None,
-            };
-            self.push(
-                Severity::Breaking,
-                Kind::Field,
-                at,
-                &p,
-                what,
-                at.child(old).subject(None),
-            );
+            let what = format!("{place}field {} removed", at.field(old));
+            let p = Pointers::new(props(old, old).base, &pointers.head);
+            let found = Found::breaking(Kind::Field, what).about(at.child(old).subject(None));
+            self.found(at, &p, found);
         }
         for new in added.iter().filter(|n| !renamed.contains(**n)) {
             let required = head.required.contains(new);
@@ -500,87 +398,69 @@ impl Differ<'_> {
                 (Direction::Request, false) => (Severity::NonBreaking, "optional field"),
                 (Direction::Response, _) => (Severity::NonBreaking, "field"),
             };
-            let what = format!("{}{what} {} added", at.place_prefix(), at.field(new));
-            let p = Pointers {
-                base: pointers.base.clone(),
-                head: props(pointers, new, new).head,
-                base_site: None,
-            };
-            self.push(severity, Kind::Field, at, &p, what, at.subject(None));
+            let what = format!("{place}{what} {} added", at.field(new));
+            let p = Pointers::new(&pointers.base, props(new, new).head);
+            let found = Found::new(severity, Kind::Field, what).about(at.subject(None));
+            self.found(at, &p, found);
         }
 
         for (name, base_field) in &base.properties {
             let Some(head_field) = head.properties.get(name) else {
                 continue;
             };
-            let p = props(pointers, name, name);
+            let p = props(name, name);
             let child = at.child(name);
             let was = base.required.contains(name);
             let is = head.required.contains(name);
-            let change = match (at.direction, was, is) {
+            let found = match (at.direction, was, is) {
                 (Direction::Request, false, true) => {
-                    Some((Severity::Breaking, "is now required", None))
+                    Some(Found::breaking(Kind::Required, "is now required"))
                 }
-                (Direction::Request, true, false) => Some((
-                    Severity::NonBreaking,
-                    "is now optional",
-                    Some("the field's Rust type becomes an Option"),
-                )),
+                (Direction::Request, true, false) => Some(
+                    Found::non_breaking(Kind::Required, "is now optional")
+                        .noting("the field's Rust type becomes an Option"),
+                ),
                 (Direction::Response, true, false) => {
-                    Some((Severity::Breaking, "may now be missing", None))
+                    Some(Found::breaking(Kind::Required, "may now be missing"))
                 }
-                (Direction::Response, false, true) => Some((
-                    Severity::NonBreaking,
-                    "is now always present",
-                    Some("the field's Rust type is no longer an Option"),
-                )),
+                (Direction::Response, false, true) => Some(
+                    Found::non_breaking(Kind::Required, "is now always present")
+                        .noting("the field's Rust type is no longer an Option"),
+                ),
                 _ => None,
             };
-            if let Some((severity, what, note)) = change {
-                let what = format!("{}field {} {what}", at.place_prefix(), at.field(name));
-                let subject = child.subject(None);
-                match note {
-                    Some(note) => {
-                        self.push_noted(severity, Kind::Required, at, &p, what, subject, note)
-                    }
-                    None => self.push(severity, Kind::Required, at, &p, what, subject),
-                }
+            if let Some(mut found) = found {
+                found.what = format!("{place}field {} {}", at.field(name), found.what);
+                self.found(at, &p, found.about(child.subject(None)));
             }
             self.schema(&child, p, base_field.into(), head_field.into());
         }
 
-        let (was_open, is_open) = (is_open(base), is_open(head));
-        if was_open != is_open {
-            let (severity, what, note) = match (at.direction, is_open) {
-                (Direction::Request, false) => (
-                    Severity::Breaking,
+        if is_open(base) != is_open(head) {
+            let found = match (at.direction, is_open(head)) {
+                (Direction::Request, false) => Found::breaking(
+                    Kind::AdditionalProperties,
                     "no longer accepts fields it does not declare",
-                    None,
                 ),
-                (Direction::Request, true) => (
-                    Severity::NonBreaking,
+                (Direction::Request, true) => Found::non_breaking(
+                    Kind::AdditionalProperties,
                     "now accepts fields it does not declare",
-                    None,
                 ),
-                (Direction::Response, false) => (
-                    Severity::NonBreaking,
+                (Direction::Response, false) => Found::non_breaking(
+                    Kind::AdditionalProperties,
                     "is now closed to fields it does not declare",
-                    Some("the generated type loses its `extra` map"),
-                ),
-                (Direction::Response, true) => (
-                    Severity::NonBreaking,
+                )
+                .noting("the generated type loses its `extra` map"),
+                (Direction::Response, true) => Found::non_breaking(
+                    Kind::AdditionalProperties,
                     "may now carry fields it does not declare",
-                    Some("the generated type gains an `extra` map"),
-                ),
+                )
+                .noting("the generated type gains an `extra` map"),
             };
-            let what = format!("{}{what}", at.prefix());
+            let mut found = found.about(at.subject(None));
+            found.what = format!("{}{}", at.prefix(), found.what);
             let p = pointers.child("additionalProperties", "additionalProperties");
-            let subject = at.subject(None);
-            let kind = Kind::AdditionalProperties;
-            match note {
-                Some(note) => self.push_noted(severity, kind, at, &p, what, subject, note),
-                None => self.push(severity, kind, at, &p, what, subject),
-            }
+            self.found(at, &p, found);
         }
     }
 }
