@@ -91,3 +91,101 @@ pub fn git_show(root: &Path, rev: &str, path: &str) -> Result<Option<String>> {
         .map(Some)
         .with_context(|| format!("{object} is not UTF-8"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: Spec = Spec {
+        path: "spec/openapi.yaml",
+        client: "crates/amperity/src/generated.rs",
+        crate_path: "amperity",
+    };
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// A repository whose first commit has the workspace's spec and generated client, and whose
+    /// second removes `with_total` from the operation.
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for path in [SPEC.path, SPEC.client] {
+            let to = dir.path().join(path);
+            std::fs::create_dir_all(to.parent().expect("a parent")).expect("directories");
+            std::fs::copy(workspace.join(path), to).expect("a copy");
+        }
+        git(dir.path(), &["init", "--quiet"]);
+        git(dir.path(), &["add", "."]);
+        git(dir.path(), &["commit", "--quiet", "-m", "first"]);
+        let spec = dir.path().join(SPEC.path);
+        let text = std::fs::read_to_string(&spec).expect("the spec");
+        let edited = text.replace(
+            "        - $ref: \"#/components/parameters/WithTotal\"\n",
+            "",
+        );
+        assert_ne!(text, edited);
+        std::fs::write(&spec, edited).expect("the edited spec");
+        git(dir.path(), &["commit", "--quiet", "-am", "second"]);
+        dir
+    }
+
+    #[test]
+    fn the_report_compares_with_head_or_with_the_base_given() {
+        let dir = repository();
+        let against_head = for_spec(dir.path(), SPEC, None).expect("a report");
+        assert_eq!(
+            against_head,
+            "API changes in spec/openapi.yaml since HEAD: none\n"
+        );
+
+        let against_first = for_spec(dir.path(), SPEC, Some("HEAD~1")).expect("a report");
+        assert!(
+            against_first.starts_with("API changes in spec/openapi.yaml since HEAD~1: 1 breaking"),
+            "{against_first}"
+        );
+        assert!(
+            against_first.contains(
+                "  GET /segments: query parameter `with_total` removed\n      \
+                 Rust: amperity::builder::ListSegments::with_total\n"
+            ),
+            "{against_first}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_base_is_an_error_and_no_git_history_is_a_note() {
+        let dir = repository();
+        let error = for_spec(dir.path(), SPEC, Some("no-such-rev")).expect_err("unknown rev");
+        assert!(
+            error.to_string().contains("`no-such-rev` is not a commit"),
+            "{error}"
+        );
+
+        std::fs::remove_dir_all(dir.path().join(".git")).expect("the history removed");
+        let note = for_spec(dir.path(), SPEC, None).expect("a note, not an error");
+        assert!(
+            note.starts_with("API change report for spec/openapi.yaml skipped: "),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_spec_new_at_the_base_reports_every_operation_as_added() {
+        let dir = repository();
+        git(dir.path(), &["rm", "--quiet", "--cached", SPEC.path]);
+        git(dir.path(), &["commit", "--quiet", "-m", "untrack"]);
+        let report = for_spec(dir.path(), SPEC, None).expect("a report");
+        assert!(
+            report.contains("  GET /segments: endpoint added\n"),
+            "{report}"
+        );
+    }
+}
