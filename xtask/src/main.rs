@@ -12,13 +12,14 @@ mod bench_load;
 mod bench_report;
 mod bench_sdk;
 mod bench_util;
+mod docs;
 mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask generate [--check] | cargo xtask bench [--quick] [--only PARTS]";
+const USAGE: &str = "usage: cargo xtask generate [--check] | cargo xtask bench [--quick] [--only PARTS] \
+                     | cargo xtask docs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         ["generate"] => generate::run(&workspace_root(), generate::Mode::Write),
         ["generate", "--check"] => generate::run(&workspace_root(), generate::Mode::Check),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
+        ["docs"] => docs::run(&workspace_root()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
