@@ -1,7 +1,8 @@
 // The documentation site `cargo xtask docs` builds, opened from disk in headless Debian Chromium
 // as a reader would open it: every operation of spec/openapi.yaml must show on the API reference
-// (after Redoc has rendered it, not only in the HTML it starts from), no page may log an error or
-// fetch anything from the network, and every link of the index must lead to a file of the site.
+// (after Redoc has rendered it, not only in the HTML it starts from) with its summary, parameters
+// and each response's description and example values; no page may log an error or fetch anything
+// from the network; every link of the index must lead to a file of the site.
 //
 // Run it with `npm ci && npm test` in this directory, after `cargo xtask docs`. It never downloads
 // a browser: it drives /usr/bin/chromium (Debian's `chromium` package), or $CHROMIUM.
@@ -108,16 +109,36 @@ function operations() {
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])]
         .map(resolve)
         .map((parameter) => parameter.name);
+      const responses = Object.entries(operation.responses ?? {}).map(([status, response]) => {
+        response = resolve(response);
+        const examples = Object.values(response.content ?? {}).flatMap((media) => [
+          ...('example' in media ? [media.example] : []),
+          ...Object.values(media.examples ?? {}).map((example) => resolve(example).value),
+        ]);
+        return { status, description: response.description ?? '', examples: strings(examples) };
+      });
       found.push({
         label: `${method.toUpperCase()} ${route}`,
         summary: operation.summary,
         tags: operation.tags ?? [],
         parameters,
-        responses: Object.keys(operation.responses ?? {}),
+        responses,
       });
     }
   }
   return found;
+}
+
+/// The string values in examples, the text a reader finds in the rendered samples.
+function strings(value) {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+/// Text as a page shows it: Markdown's marks gone, white space collapsed.
+function plain(text) {
+  return text.replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
 }
 
 function escapeRegExp(text) {
@@ -141,7 +162,7 @@ async function linkedFiles(page) {
 }
 
 describe('the API reference (api/index.html)', () => {
-  test('shows every operation of the spec, with its parameters and responses', { timeout: 180_000 }, async () => {
+  test('shows every operation of the spec: summary, parameters, responses and their examples', { timeout: 180_000 }, async () => {
     const all = operations();
     assert.ok(all.length > 0, 'spec/openapi.yaml has no operations');
     const { page, problems } = await open('api/index.html');
@@ -173,18 +194,31 @@ describe('the API reference (api/index.html)', () => {
       await heading.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
       assert.ok(await heading.first().isVisible(),
         `${operation.label}: no heading "${operation.summary}" is shown after opening it`);
-      const text = await page.locator('main').innerText();
+      if (!screenshotTaken) {
+        // The first screen of the first operation, as a reader who opened it sees it.
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(site, 'api.png') });
+        screenshotTaken = true;
+      }
+      const main = page.locator('main');
+      const text = await main.innerText();
       for (const parameter of operation.parameters) {
         assert.ok(text.includes(parameter),
           `${operation.label}: the parameter ${parameter} is not shown`);
       }
-      for (const status of operation.responses) {
-        assert.ok(text.includes(status),
-          `${operation.label}: the response ${status} is not shown`);
-      }
-      if (!screenshotTaken) {
-        await page.screenshot({ path: path.join(site, 'api.png') });
-        screenshotTaken = true;
+      // Each response, errors included, is a tab: open it and look for what the spec says of it.
+      for (const response of operation.responses) {
+        const tab = main.getByRole('button', { name: response.status, exact: true });
+        assert.ok(await tab.count() > 0,
+          `${operation.label}: there is no tab for the response ${response.status}`);
+        await tab.first().click();
+        const shown = plain(await main.innerText());
+        assert.ok(shown.includes(plain(response.description)),
+          `${operation.label}: the ${response.status} response's description is not shown`);
+        for (const value of response.examples) {
+          assert.ok(shown.includes(value),
+            `${operation.label}: the ${response.status} response's example value "${value}" is not shown`);
+        }
       }
     }
     // And every summary is in the page's visible text at the end, as a reader sees it.

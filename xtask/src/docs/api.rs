@@ -51,6 +51,10 @@ pub fn build(root: &Path, target_dir: &Path, out: &Path, site_name: &str) -> Res
             .arg("--output")
             .arg(&page)
             .arg("--inlineBundle")
+            // Every level of every schema and example open: nothing of the spec hides behind a
+            // click but the choice of response.
+            .arg("--openapi.jsonSamplesExpandLevel=all")
+            .arg("--openapi.schemasExpansionLevel=all")
             .arg("--template")
             .arg(root.join(TEMPLATE))
             .arg(format!("--templateOptions.siteName={site_name}"))
