@@ -61,8 +61,8 @@ after(async () => {
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
-/// Opens a page of the site and records everything that went wrong while it was open: console
-/// errors, uncaught exceptions, failed requests and any request that leaves the machine.
+// Opens a page of the site and records everything that went wrong while it was open: console
+// errors, uncaught exceptions, failed requests and any request that leaves the machine.
 async function open(relative) {
   const page = await context.newPage();
   const problems = [];
@@ -83,16 +83,16 @@ async function open(relative) {
   return { page, problems };
 }
 
-/// Lets late work finish (Redoc's hydration, images, its search worker), then asserts nothing
-/// went wrong on the page.
+// Lets late work finish (Redoc's hydration, images, its search worker), then asserts nothing
+// went wrong on the page.
 async function assertClean(page, problems) {
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(500);
   assert.deepEqual(problems, [], `problems on ${page.url()}`);
 }
 
-/// The operations of spec/openapi.yaml, read from the spec itself, with `$ref`s to
-/// `#/components/...` resolved.
+// The operations of spec/openapi.yaml, read from the spec itself, with `$ref`s to
+// `#/components/...` resolved.
 function operations() {
   const spec = YAML.parse(fs.readFileSync(path.join(root, 'spec/openapi.yaml'), 'utf8'));
   const resolve = (node) => {
@@ -129,14 +129,14 @@ function operations() {
   return found;
 }
 
-/// The string values in examples, the text a reader finds in the rendered samples.
+// The string values in examples, the text a reader finds in the rendered samples.
 function strings(value) {
   if (typeof value === 'string') return [value];
   if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
   return [];
 }
 
-/// Text as a page shows it: Markdown's marks gone, white space collapsed.
+// Text as a page shows it: Markdown's marks gone, white space collapsed.
 function plain(text) {
   return text.replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
 }
@@ -145,14 +145,14 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/// The README's first section (up to its first `## ` heading): its fenced code blocks.
+// The README's first section (up to its first `## ` heading): its fenced code blocks.
 function readmeQuickStart() {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const first = readme.split(/^## /m)[0];
   return [...first.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((match) => match[1].trim());
 }
 
-/// Every relative link of the page, as the file it leads to.
+// Every relative link of the page, as the file it leads to.
 async function linkedFiles(page) {
   const hrefs = await page.locator('a[href]').evaluateAll((links) =>
     links.map((link) => ({ href: link.getAttribute('href'), url: link.href })));
