@@ -5,6 +5,7 @@
 //! `cargo xtask generate --check` prints the same report and fails, with a diff, when the
 //! committed files are stale;
 //! `cargo xtask upstream-diff PATH` compares the spec with an Amperity-published OpenAPI file;
+//! `cargo xtask docs` builds the documentation site under `target/docs/`;
 //! `cargo xtask bench [--quick]` runs the benchmarks and writes BENCHMARKS.md.
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ mod bench_report;
 mod bench_sdk;
 mod bench_util;
 mod change_report;
+mod docs;
 mod generate;
 mod upstream_diff;
 
@@ -25,6 +27,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [--base REV] \
                      | cargo xtask upstream-diff PATH \
+                     | cargo xtask docs \
                      | cargo xtask bench [--quick] [--only PARTS]";
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         },
         ["upstream-diff", path] => upstream_diff::run(&workspace_root(), Path::new(path)),
         ["bench", rest @ ..] => bench::run(&workspace_root(), rest),
+        ["docs"] => docs::run(&workspace_root()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

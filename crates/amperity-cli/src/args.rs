@@ -79,6 +79,20 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Write the command-line reference (man pages and Markdown) from these definitions.
+    ///
+    /// Hidden: `cargo xtask docs` runs it to build the documentation site, so the reference is
+    /// always the `--help` of this very binary.
+    #[command(hide = true)]
+    Docs(DocsArgs),
+}
+
+/// Flags of the hidden `docs` command.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The directory to write into (created if missing): `amperity.md` and `man/*.1`.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Segment commands.

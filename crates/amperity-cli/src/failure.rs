@@ -22,6 +22,9 @@ pub enum Failure {
     /// The embedded mock could not start.
     #[error("could not start the embedded mock server: {0}")]
     Mock(std::io::Error),
+    /// The command-line reference could not be written (`amperity docs`).
+    #[error("could not write the command-line reference: {0}")]
+    Docs(std::io::Error),
 }
 
 /// Exit status for a usage or configuration error (clap uses it too).

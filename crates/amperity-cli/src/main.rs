@@ -6,6 +6,7 @@
 mod args;
 mod connect;
 mod destination;
+mod docs;
 mod failure;
 mod list;
 mod output;
@@ -74,6 +75,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 "amperity",
                 &mut std::io::stdout(),
             );
+            Ok(())
+        }
+        Command::Docs(args) => {
+            let written = docs::write(&args.out).map_err(Failure::Docs)?;
+            let mut stdout = std::io::stdout().lock();
+            for path in written {
+                writeln!(stdout, "wrote {}", path.display())
+                    .map_err(|error| Failure::Output(error.into()))?;
+            }
             Ok(())
         }
         Command::Segments {
