@@ -135,3 +135,17 @@ fn version_of(program: &Path) -> Option<String> {
         .success()
         .then(|| stdout.lines().last().unwrap_or_default().trim().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::REDOCLY_VERSION;
+
+    /// CI lints the spec with the Redocly it installs; the site must be rendered by the same one.
+    #[test]
+    fn ci_pins_the_same_redocly() {
+        let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/run"))
+            .expect(".ci/run");
+        let pinned = format!("\nREDOCLY_VERSION={REDOCLY_VERSION}\n");
+        assert!(ci.contains(&pinned), ".ci/run must pin{pinned}");
+    }
+}
