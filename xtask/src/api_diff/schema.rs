@@ -154,6 +154,10 @@ impl Differ<'_> {
         match (&b.component, &h.component) {
             // Invisible on the wire, but callers name the generated type.
             (Some(bn), Some(hn)) if bn != hn => {
+                // Once per pair: a schema that refers to itself would otherwise never end.
+                if !self.seen.insert((format!("{bn} -> {hn}"), at.direction)) {
+                    return;
+                }
                 let found = Found::non_breaking(Kind::Type, format!("renamed to `{hn}`"))
                     .about(at.subject(None))
                     .noting("the generated type is renamed");

@@ -569,6 +569,40 @@ fn a_renamed_schema_is_non_breaking_but_renames_the_rust_type() {
     assert_eq!(found[0].rust_note, Some("the generated type is renamed"));
 }
 
+#[test]
+fn schemas_that_refer_to_themselves_are_compared_once() {
+    let tree = |name: &str, extra: Option<&str>| {
+        let mut properties = json!({
+            "name": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": format!("#/components/schemas/{name}")}}
+        });
+        if let Some(extra) = extra {
+            properties[extra] = json!({"type": "string"});
+        }
+        let paths = json!({"/tree": {"get": {
+            "operationId": "get_tree",
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}}
+        }}});
+        let mut schemas = serde_json::Map::new();
+        schemas.insert(
+            name.to_string(),
+            json!({"type": "object", "properties": properties}),
+        );
+        doc(paths, Value::Object(schemas))
+    };
+    assert_eq!(
+        changes(&tree("Node", None), &tree("Node", Some("colour"))),
+        ["N schema Node: field `colour` added"]
+    );
+    assert_eq!(
+        changes(&tree("Node", None), &tree("TreeNode", Some("colour"))),
+        [
+            "N schema Node: renamed to `TreeNode`",
+            "N GET /tree: 200 response body: field `colour` added"
+        ]
+    );
+}
+
 fn real_spec() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml"))
         .expect("spec/openapi.yaml")
