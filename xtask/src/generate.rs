@@ -137,12 +137,10 @@ fn render(root: &Path) -> Result<Vec<Output>> {
     let spec = load_spec(&root.join(SPEC_PATH))?;
     let mut generator = Generator::new(&settings());
 
-    let client = generator
-        .generate_tokens(&spec)
-        .map_err(|e| anyhow::anyhow!("progenitor could not generate the client: {e}"))?;
-    let mocks = generator
-        .httpmock(&spec, "amperity")
-        .map_err(|e| anyhow::anyhow!("progenitor could not generate the httpmock helpers: {e}"))?;
+    let client = progenitor_step("the client", || generator.generate_tokens(&spec))?;
+    let mocks = progenitor_step("the httpmock helpers", || {
+        generator.httpmock(&spec, "amperity")
+    })?;
 
     Ok(vec![
         Output {
@@ -154,6 +152,35 @@ fn render(root: &Path) -> Result<Vec<Output>> {
             contents: format_rust(mocks)?,
         },
     ])
+}
+
+/// Runs one progenitor step. progenitor panics on some specs it cannot handle rather than
+/// returning an error; a maintainer who edited the spec gets an error that says what to look at
+/// instead of a backtrace.
+fn progenitor_step<T>(
+    what: &str,
+    step: impl FnOnce() -> Result<T, progenitor::Error>,
+) -> Result<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(step));
+    std::panic::set_hook(hook);
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => bail!("progenitor could not generate {what}: {error}"),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            bail!(
+                "progenitor could not generate {what} from {SPEC_PATH}: it panicked ({message}).\n\
+                 Known causes: an operation without an operationId, success (2xx) responses with \
+                 different schemas, or error responses with different schemas."
+            )
+        }
+    }
 }
 
 /// The generator settings: every choice that shapes the generated code lives here.
@@ -237,4 +264,30 @@ fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
 fn format_rust(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).context("generated code does not parse")?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_progenitor_panic_becomes_an_error_that_names_the_known_causes() {
+        let error = progenitor_step::<()>("the client", || panic!("response_types.len() <= 1"))
+            .expect_err("a panic is an error");
+        let message = error.to_string();
+        assert!(
+            message.contains("it panicked (response_types.len() <= 1)"),
+            "{message}"
+        );
+        assert!(message.contains("without an operationId"), "{message}");
+    }
+
+    #[test]
+    fn generate_takes_check_and_a_base_revision_and_refuses_the_rest() {
+        let options = Options::parse(&["--check", "--base", "HEAD~2"]).expect("valid");
+        assert!(options.mode == Mode::Check && options.base.as_deref() == Some("HEAD~2"));
+        assert!(Options::parse(&["--base"]).is_err());
+        assert!(Options::parse(&["--base", "--check"]).is_err());
+        assert!(Options::parse(&["--chek"]).is_err());
+    }
 }
