@@ -192,7 +192,7 @@ fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // The SDK layer keeps its runtime state (auth, retries, pacing) in the client, where its
         // `ClientHooks` implementation can reach it.
-        .with_inner_type(quote_path("crate::runtime::Runtime"))
+        .with_inner_type(quote_path("crate::client_state::ClientState"))
         // Fixtures are checked against the schema that schemars derives from the generated types,
         // so the spec and the types cannot drift apart unseen.
         .with_derive("schemars::JsonSchema")

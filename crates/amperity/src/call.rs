@@ -6,23 +6,23 @@ use std::future::Future;
 use progenitor_client::ResponseValue;
 
 use crate::capture;
+use crate::client_state::ClientState;
 use crate::error::{Error, GeneratedError, Timeout};
-use crate::runtime::Runtime;
 
 /// Awaits a generated call (`client.list_segments()...send()`), bounded by the client's overall
 /// timeout, and maps its error with the details of the last response.
-pub(crate) async fn call<T, F>(runtime: &Runtime, call: F) -> Result<ResponseValue<T>, Error>
+pub(crate) async fn call<T, F>(state: &ClientState, call: F) -> Result<ResponseValue<T>, Error>
 where
     F: Future<Output = Result<ResponseValue<T>, GeneratedError>>,
 {
-    let limit = runtime.overall_timeout();
+    let limit = state.overall_timeout();
     let (outcome, last) = capture::scope(tokio::time::timeout(limit, call)).await;
     match outcome {
         Err(_elapsed) => Err(Error::Timeout(Timeout::Overall(limit))),
         Ok(Ok(response)) => Ok(response),
         Ok(Err(error)) => Err(match Error::from_generated(error, last) {
             Error::Timeout(Timeout::Attempt(None)) => {
-                Error::Timeout(Timeout::Attempt(Some(runtime.attempt_timeout())))
+                Error::Timeout(Timeout::Attempt(Some(state.attempt_timeout())))
             }
             other => other,
         }),

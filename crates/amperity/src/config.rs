@@ -10,9 +10,9 @@ use reqwest::header::HeaderValue;
 
 use crate::Client;
 use crate::auth::{StaticToken, TokenProvider};
+use crate::client_state::{ClientState, ClientStateParts};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
-use crate::runtime::{Runtime, RuntimeParts};
 
 /// Environment variable naming the tenant.
 pub const ENV_TENANT: &str = "AMPERITY_TENANT";
@@ -263,7 +263,7 @@ impl ClientBuilder {
             .user_agent(concat!("amperity-rust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("could not set up HTTP: {e}")))?;
-        let runtime = Runtime::new(RuntimeParts {
+        let state = ClientState::new(ClientStateParts {
             tenant: tenant_header,
             tokens,
             retry: self.retry,
@@ -271,7 +271,7 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout,
             overall_timeout: self.overall_timeout,
         });
-        Ok(Client::new_with_client(&base_url, http, runtime))
+        Ok(Client::new_with_client(&base_url, http, state))
     }
 }
 

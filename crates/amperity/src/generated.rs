@@ -611,7 +611,7 @@ Version: 2024-04-01*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Runtime,
+    pub(crate) inner: crate::client_state::ClientState,
 }
 impl Client {
     /// Create a new client.
@@ -619,7 +619,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client_state::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -638,7 +638,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::Runtime,
+        inner: crate::client_state::ClientState,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -647,7 +647,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::Runtime> for Client {
+impl ClientInfo<crate::client_state::ClientState> for Client {
     fn api_version() -> &'static str {
         "2024-04-01"
     }
@@ -657,11 +657,11 @@ impl ClientInfo<crate::runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::Runtime {
+    fn inner(&self) -> &crate::client_state::ClientState {
         &self.inner
     }
 }
-impl ClientHooks<crate::runtime::Runtime> for &Client {}
+impl ClientHooks<crate::client_state::ClientState> for &Client {}
 impl Client {
     /**List segments
 

@@ -11,26 +11,26 @@ use tracing::{Instrument, field};
 use crate::Client;
 use crate::auth::Token;
 use crate::capture::{self, ResponseRecord};
+use crate::client_state::ClientState;
 use crate::retry::is_retryable_status;
-use crate::runtime::Runtime;
 
 const TENANT_HEADER: HeaderName = HeaderName::from_static("amperity-tenant");
 
-impl ClientHooks<Runtime> for Client {
+impl ClientHooks<ClientState> for Client {
     /// Adds the tenant and the bearer token, each exactly once.
     async fn pre<E>(
         &self,
         request: &mut Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let runtime = self.inner();
-        let token = runtime
+        let state = self.inner();
+        let token = state
             .tokens()
             .token()
             .await
             .map_err(|e| progenitor_client::Error::Custom(e.0))?;
         let headers = request.headers_mut();
-        headers.insert(TENANT_HEADER, runtime.tenant_header().clone());
+        headers.insert(TENANT_HEADER, state.tenant_header().clone());
         set_token(headers, &token).map_err(progenitor_client::Error::Custom)?;
         Ok(())
     }
@@ -60,11 +60,11 @@ fn set_token(headers: &mut HeaderMap, token: &Token) -> Result<(), String> {
 
 async fn send_with_retries(
     client: &reqwest::Client,
-    runtime: &Runtime,
+    state: &ClientState,
     mut request: Request,
     info: &OperationInfo,
 ) -> reqwest::Result<Response> {
-    let policy = runtime.retry_policy();
+    let policy = state.retry_policy();
     let mut retry = 0u32;
     let mut reauthenticated = false;
     let mut attempt = 0u32;
@@ -74,14 +74,14 @@ async fn send_with_retries(
         call_span.record("attempts", attempt);
         // A request with a streaming body cannot be sent twice; ours (GET) always can.
         let retry_copy = request.try_clone();
-        runtime.pacer().ready().await;
+        state.pacer().ready().await;
         let outcome = send_once(client, request, info.operation_id, attempt).await;
         let may_retry = retry < policy.max_retries && retry_copy.is_some();
         match outcome {
             Ok(response) => {
                 let status = response.status();
                 call_span.record("status", status.as_u16());
-                warn_on_deprecation(runtime, response.headers());
+                warn_on_deprecation(state, response.headers());
                 if may_retry && is_retryable_status(status) {
                     let wait = policy.delay_after(retry, Some(response.headers()));
                     tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
@@ -90,7 +90,7 @@ async fn send_with_retries(
                 } else if status == StatusCode::UNAUTHORIZED && !reauthenticated {
                     // An expired token: ask the provider for a fresh one, once.
                     reauthenticated = true;
-                    let Some(fresh) = fresh_token(runtime, retry_copy.as_ref()).await else {
+                    let Some(fresh) = fresh_token(state, retry_copy.as_ref()).await else {
                         return Ok(response);
                     };
                     tracing::info!(attempt, "token rejected; retrying with a refreshed token");
@@ -170,19 +170,19 @@ async fn send_once(
 }
 
 /// A different token from the provider after a 401, if it has one.
-async fn fresh_token(runtime: &Runtime, request: Option<&Request>) -> Option<Token> {
+async fn fresh_token(state: &ClientState, request: Option<&Request>) -> Option<Token> {
     let request = request?;
     let sent = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let sent = Token::new(sent.strip_prefix("Bearer ")?);
-    runtime.tokens().invalidate(&sent);
-    let fresh = runtime.tokens().token().await.ok()?;
+    state.tokens().invalidate(&sent);
+    let fresh = state.tokens().token().await.ok()?;
     (fresh != sent).then_some(fresh)
 }
 
-fn warn_on_deprecation(runtime: &Runtime, headers: &HeaderMap) {
+fn warn_on_deprecation(state: &ClientState, headers: &HeaderMap) {
     let deprecation = capture::header_str(headers, "deprecation");
     let sunset = capture::header_str(headers, "sunset");
-    if (deprecation.is_some() || sunset.is_some()) && runtime.first_deprecation_notice() {
+    if (deprecation.is_some() || sunset.is_some()) && state.first_deprecation_notice() {
         tracing::warn!(
             api_version = Client::api_version(),
             deprecation = deprecation.as_deref().unwrap_or("-"),

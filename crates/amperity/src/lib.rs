@@ -5,6 +5,7 @@
 mod auth;
 mod call;
 mod capture;
+mod client_state;
 mod config;
 mod error;
 // Generated code documents what the spec documents; its own prelude is superseded by ours.
@@ -14,11 +15,11 @@ mod generated;
 mod hooks;
 mod pacing;
 mod retry;
-mod runtime;
 mod segments;
 mod walk;
 
 pub use auth::{StaticToken, Token, TokenError, TokenProvider};
+pub use client_state::ClientState;
 pub use config::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
     DEFAULT_REQUESTS_PER_SECOND, ENV_BASE_URL, ENV_TENANT, ENV_TOKEN, Region,
@@ -26,7 +27,6 @@ pub use config::{
 pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
 pub use retry::RetryPolicy;
-pub use runtime::Runtime;
 pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
 pub use walk::PAGES_AHEAD;
 

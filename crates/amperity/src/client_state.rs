@@ -14,7 +14,7 @@ use crate::retry::RetryPolicy;
 /// The SDK's per-client state. Build it through [`ClientBuilder`](crate::ClientBuilder);
 /// clones of a client share it (and so share one pacing budget).
 #[derive(Clone)]
-pub struct Runtime {
+pub struct ClientState {
     shared: Arc<Shared>,
 }
 
@@ -28,10 +28,10 @@ struct Shared {
     deprecation_warned: AtomicBool,
 }
 
-impl std::fmt::Debug for Runtime {
+impl std::fmt::Debug for ClientState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // No token here, ever: the provider is not printed.
-        f.debug_struct("Runtime")
+        f.debug_struct("ClientState")
             .field("tenant", &self.shared.tenant)
             .field("retry", &self.shared.retry)
             .field("pacer", &self.shared.pacer)
@@ -41,8 +41,8 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
-/// What [`Runtime::new`] needs; assembled by the client builder.
-pub(crate) struct RuntimeParts {
+/// What [`ClientState::new`] needs; assembled by the client builder.
+pub(crate) struct ClientStateParts {
     pub tenant: HeaderValue,
     pub tokens: Arc<dyn TokenProvider>,
     pub retry: RetryPolicy,
@@ -51,8 +51,8 @@ pub(crate) struct RuntimeParts {
     pub overall_timeout: Duration,
 }
 
-impl Runtime {
-    pub(crate) fn new(parts: RuntimeParts) -> Self {
+impl ClientState {
+    pub(crate) fn new(parts: ClientStateParts) -> Self {
         Self {
             shared: Arc::new(Shared {
                 tenant: parts.tenant,
