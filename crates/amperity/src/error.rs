@@ -31,6 +31,11 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
+    /// The work was cancelled before it finished: a page fetch running ahead of the caller was
+    /// stopped (its runtime shutting down, say) and has no answer to give.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
+
     /// The token provider failed to supply a token.
     #[error("could not get an access token: {0}")]
     Token(#[from] TokenError),

@@ -94,7 +94,9 @@ impl Walk {
         self.fetches = Some(fetches);
         match fetch {
             Some(fetch) => fetch.join().await,
-            None => Err(Error::InvalidRequest("the page fetch was cancelled".into())),
+            None => Err(Error::Cancelled(
+                "the page fetch was stopped before it answered".into(),
+            )),
         }
     }
 }
@@ -200,7 +202,9 @@ impl Prefetch {
         match (&mut self.task.0).await {
             Ok(result) => result,
             Err(failure) if failure.is_panic() => std::panic::resume_unwind(failure.into_panic()),
-            Err(_) => Err(Error::InvalidRequest("the page fetch was cancelled".into())),
+            Err(_) => Err(Error::Cancelled(
+                "the page fetch was stopped before it answered".into(),
+            )),
         }
     }
 }
@@ -217,7 +221,27 @@ impl<T> Drop for AbortOnDrop<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::next_token_of;
+    use super::{AbortOnDrop, Prefetch, next_token_of};
+    use crate::Error;
+
+    #[tokio::test]
+    async fn a_fetch_stopped_before_it_answers_is_cancelled_not_an_invalid_request() {
+        let task = tokio::spawn(std::future::pending());
+        task.abort();
+        let fetch = Prefetch {
+            token: None,
+            task: AbortOnDrop(task),
+        };
+        let error = fetch
+            .join()
+            .await
+            .expect_err("an aborted fetch has no page");
+        assert!(matches!(error, Error::Cancelled(_)), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "cancelled: the page fetch was stopped before it answered"
+        );
+    }
 
     #[test]
     fn the_cursor_is_read_from_the_end_of_a_page() {
