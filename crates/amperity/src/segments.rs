@@ -112,10 +112,11 @@ impl ListSegments {
 
     /// Every page, in order. Nothing is sent until the stream is first polled. After that, each
     /// request goes out as soon as the previous response's `next_token` has arrived, before that
-    /// response is decoded, so fetching and decoding overlap; the walk runs at most
-    /// [`PAGES_AHEAD`](crate::PAGES_AHEAD) pages ahead of the caller, each request paced like
-    /// any other. The stream ends after the last page, or after yielding the first error;
-    /// dropping it cancels the requests under way.
+    /// response is decoded, so fetching and decoding overlap. The walk runs one page ahead of
+    /// the caller at first and twice as far each time the caller asks for another page, up to
+    /// [`PAGES_AHEAD`](crate::PAGES_AHEAD); each request is paced like any other. The stream ends
+    /// after the last page, or after yielding the first error; dropping it cancels the requests
+    /// under way.
     pub fn pages(self) -> Pages {
         Pages {
             inner: walk::pages(self),

@@ -75,29 +75,50 @@ async fn a_repeated_next_token_is_an_error_naming_it_not_a_loop() {
 }
 
 #[tokio::test]
-async fn a_walk_fetches_ahead_of_its_caller_but_only_so_far() {
-    let pages: Vec<_> = (0..amperity::PAGES_AHEAD + 4)
+async fn a_walk_runs_ahead_one_page_at_first_and_further_as_the_caller_reads_on() {
+    let pages: Vec<_> = (0..amperity::PAGES_AHEAD + 8)
         .map(|n| Canned::page(&[&format!("s{n}")], Some(&format!("t{}", n + 1))))
         .collect();
     let server = Scripted::start(pages).await;
     let client = client_for(&server.base_url).build().unwrap();
     let mut pages = client.segments().pages();
+
+    // Waits until the server has seen `expected` requests, then a little longer, to see that no
+    // request beyond them goes out: a count, not a timing.
+    let settle = |expected: usize| {
+        let server = &server;
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while server.requests().len() < expected && std::time::Instant::now() < deadline {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            server.requests().len()
+        }
+    };
+
+    // The caller holds the first page and asks for nothing more: one page ahead, no further.
     let first = pages.try_next().await.unwrap().unwrap();
     assert_eq!(first.segments[0].id, "s0");
+    assert_eq!(settle(2).await, 2);
 
-    // The caller holds the first page and asks for nothing more: the walk still goes on, to
-    // `PAGES_AHEAD` pages past it and no further.
-    let ahead = 1 + amperity::PAGES_AHEAD;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while server.requests().len() < ahead && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    assert_eq!(server.requests().len(), ahead);
-
-    let rest: Vec<_> = pages.take(3).try_collect().await.unwrap();
+    // Each further page the caller asks for doubles the window (2, 4, 8), up to `PAGES_AHEAD`
+    // pages past the one it holds.
+    let rest: Vec<_> = (&mut pages).take(3).try_collect().await.unwrap();
     let ids: Vec<_> = rest.iter().map(|p| p.segments[0].id.as_str()).collect();
     assert_eq!(ids, ["s1", "s2", "s3"]);
+    assert_eq!(
+        settle(4 + amperity::PAGES_AHEAD).await,
+        4 + amperity::PAGES_AHEAD
+    );
+
+    // And it stays there as the caller reads on.
+    let next = pages.try_next().await.unwrap().unwrap();
+    assert_eq!(next.segments[0].id, "s4");
+    assert_eq!(
+        settle(5 + amperity::PAGES_AHEAD).await,
+        5 + amperity::PAGES_AHEAD
+    );
 }
 
 #[tokio::test]
