@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench_util::{self, load_average, run_checked};
+use crate::bench_util::{self, load_average};
+use crate::process::{self, cargo, run_checked};
 use crate::{bench_build, bench_export, bench_load, bench_report, bench_sdk};
 
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--only export,load,sdk,build]";
@@ -265,7 +266,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let started = Instant::now();
     let load_before = load_average();
 
-    let target_dir = target_dir(root)?;
+    let target_dir = process::target_dir(root)?;
     println!("==> tools");
     install_tools(root, &target_dir, &parts)?;
     println!("==> release build (amperity, amperity-mock, fixed-bytes-server, SDK benches)");
@@ -309,26 +310,6 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     bench_report::print_summary(&sections, &plan);
     println!("\nwritten: {}", path.display());
     Ok(())
-}
-
-/// Cargo's target directory for this workspace.
-fn target_dir(root: &Path) -> Result<PathBuf> {
-    let finished = run_checked(
-        Command::new(cargo())
-            .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(root),
-        Duration::from_secs(120),
-    )?;
-    let metadata: serde_json::Value = serde_json::from_str(&finished.stdout)?;
-    let dir = metadata["target_directory"]
-        .as_str()
-        .context("cargo metadata has no target_directory")?;
-    Ok(PathBuf::from(dir))
-}
-
-/// The cargo that runs this xtask.
-pub fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// Installs what the baselines and measurements need, when it is not there yet: GNU time and wrk

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::bench::{Env, Row, Section, TrendRow, cargo};
-use crate::bench_util::{self, run_checked};
+use crate::bench::{Env, Row, Section, TrendRow};
+use crate::bench_util;
+use crate::process::{cargo, run_checked, run_with_timeout};
 
 pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     let root = &env.root;
@@ -38,7 +39,7 @@ pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     // exactly what `generate` writes, and compares instead of writing, so the tree is untouched.
     let generate = || {
         let started = Instant::now();
-        let finished = bench_util::run_with_timeout(
+        let finished = run_with_timeout(
             Command::new(cargo())
                 .args(["xtask", "generate", "--check"])
                 .current_dir(root),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bench::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
-use crate::bench_util::run_with_timeout;
+use crate::process::run_with_timeout;
 
 const RESULTS_START: &str = "<!-- bench:results:start -->";
 const RESULTS_END: &str = "<!-- bench:results:end -->";

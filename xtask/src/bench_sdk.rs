@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bench::{Env, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, median, min, run_checked};
+use crate::bench_util::{self, median, min};
+use crate::process::run_checked;
 
 const OVERHEAD_GOAL: f64 = 1.05;
 

@@ -20,6 +20,7 @@ mod bench_util;
 mod change_report;
 mod docs;
 mod generate;
+mod process;
 mod upstream_diff;
 
 use std::path::{Path, PathBuf};
