@@ -13,15 +13,21 @@
 //! no clean build) and `--only` write to `target/bench/report.md` instead. Every ratio is printed
 //! with its goal. All load goes to 127.0.0.1; every child process has a time limit.
 
+mod build;
+mod export;
+mod load;
+mod report;
+mod sdk;
+mod util;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench_util::{self, load_average};
+use self::util::load_average;
 use crate::process::{self, cargo, run_checked};
-use crate::{bench_build, bench_export, bench_load, bench_report, bench_sdk};
 
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--only export,load,sdk,build]";
 
@@ -136,7 +142,7 @@ pub struct Env {
 impl Env {
     /// The release amperity-mock: `segments` segments, no rate limit, the bench's tenant and
     /// token required.
-    pub fn start_mock(&self, segments: u64) -> Result<bench_util::Server> {
+    pub fn start_mock(&self, segments: u64) -> Result<util::Server> {
         let mut command = Command::new(&self.mock);
         command
             .arg("--addr")
@@ -149,10 +155,10 @@ impl Env {
             .arg(TENANT)
             .arg("--token")
             .arg(TOKEN);
-        bench_util::Server::start(
+        util::Server::start(
             "amperity-mock",
             command,
-            bench_util::Ready::UrlOnStdout,
+            util::Ready::UrlOnStdout,
             Duration::from_secs(30),
             &self.logs.join(format!("amperity-mock-{segments}.log")),
         )
@@ -270,36 +276,36 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     println!("==> tools");
     install_tools(root, &target_dir, &parts)?;
     println!("==> release build (amperity, amperity-mock, fixed-bytes-server, SDK benches)");
-    let env = build(root, &target_dir, plan.clone())?;
+    let env = build_release(root, &target_dir, plan.clone())?;
 
-    let machine = bench_report::machine(root, &env);
+    let machine = report::machine(root, &env);
     let mut sections = Vec::new();
     let mut trend = None;
     for part in &parts {
         println!("==> {}", part.name());
         let section = match part {
-            Part::Export => bench_export::run(&env)?,
-            Part::Load => bench_load::run(&env)?,
-            Part::Sdk => bench_sdk::run(&env)?,
+            Part::Export => export::run(&env)?,
+            Part::Load => load::run(&env)?,
+            Part::Sdk => sdk::run(&env)?,
             Part::Build => {
-                let (section, row) = bench_build::run(&env)?;
+                let (section, row) = build::run(&env)?;
                 trend = Some(row);
                 section
             }
         };
-        bench_report::print_section(&section);
+        report::print_section(&section);
         sections.push(section);
     }
     let elapsed = started.elapsed();
     let load = format!("{load_before} before, {} after", load_average());
     let full = !plan.quick && !only;
-    let results = bench_report::render_results(&machine, &sections, &plan, elapsed, &load);
+    let results = report::render_results(&machine, &sections, &plan, elapsed, &load);
     let path = if full {
         let path = root.join("BENCHMARKS.md");
-        bench_report::update_benchmarks_md(&path, &results, trend.as_ref())?;
+        report::update_benchmarks_md(&path, &results, trend.as_ref())?;
         path
     } else {
-        let path = bench_util::work_dir(&target_dir, "")?.join("report.md");
+        let path = util::work_dir(&target_dir, "")?.join("report.md");
         std::fs::write(&path, &results)?;
         path
     };
@@ -307,7 +313,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         "\n==> summary ({:.0} s; load average {load})",
         elapsed.as_secs_f64()
     );
-    bench_report::print_summary(&sections, &plan);
+    report::print_summary(&sections, &plan);
     println!("\nwritten: {}", path.display());
     Ok(())
 }
@@ -400,7 +406,7 @@ fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// Release builds of everything the bench runs.
-fn build(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
+fn build_release(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
     let limit = Duration::from_secs(3600);
     run_checked(
         Command::new(cargo())
@@ -452,7 +458,7 @@ fn build(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
     Ok(Env {
         root: root.to_owned(),
         target_dir: target_dir.to_owned(),
-        logs: bench_util::work_dir(target_dir, "logs")?,
+        logs: util::work_dir(target_dir, "logs")?,
         cli: release.join("amperity"),
         mock: release.join("amperity-mock"),
         fixed_bytes_server: release.join("fixed-bytes-server"),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bench::{Env, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, median, min};
+use super::util::{self, median, min};
+use super::{Env, Row, Section, TENANT, TOKEN};
 use crate::process::run_checked;
 
 const OVERHEAD_GOAL: f64 = 1.05;
@@ -166,7 +166,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
 
 fn decode(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<()> {
     let plan = &env.plan;
-    let home = bench_util::work_dir(&env.target_dir, "criterion")?;
+    let home = util::work_dir(&env.target_dir, "criterion")?;
     run_checked(
         Command::new(&env.decode)
             .args(["--bench", "--noplot"])

@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::bench::{Env, Row, Section, TrendRow};
-use crate::bench_util;
+use super::util;
+use super::{Env, Row, Section, TrendRow};
 use crate::process::{cargo, run_checked, run_with_timeout};
 
 pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     let root = &env.root;
-    let clean_dir = bench_util::work_dir(&env.target_dir, "clean-build")?;
+    let clean_dir = util::work_dir(&env.target_dir, "clean-build")?;
     let _ = std::fs::remove_dir_all(&clean_dir);
     let started = Instant::now();
     run_checked(

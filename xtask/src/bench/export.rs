@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::{Env, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, Measurement, measure, median, mib};
+use super::util::{self, Measurement, measure, median, mib};
+use super::{Env, Row, Section, TENANT, TOKEN};
 
 /// Goals of this part.
 const SPEEDUP_GOAL: f64 = 10.0;
@@ -22,7 +22,7 @@ struct Run {
 
 pub fn run(env: &Env) -> Result<Section> {
     let plan = &env.plan;
-    let dir = bench_util::work_dir(&env.target_dir, "export")?;
+    let dir = util::work_dir(&env.target_dir, "export")?;
     let cli_csv = dir.join("cli.csv");
     let python_csv = dir.join("python.csv");
     let big = plan.export_segments;
@@ -197,7 +197,7 @@ pub fn run(env: &Env) -> Result<Section> {
              `next_token`; requests=={}). Wall time, CPU time and peak RSS of each process from \
              `bench/measure.py` (GNU time). Server CPU from `/proc/PID/stat` of the mock.",
             env.plan.export_runs,
-            crate::bench::REQUESTS_VERSION,
+            super::REQUESTS_VERSION,
         ),
         format!(
             "- Python runs (wall / CPU / peak RSS): {}",
