@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use super::types::{Env, Row, Section, TrendRow};
 use super::util;
-use super::{Env, Row, Section, TrendRow};
 use crate::process::{cargo, run_checked, run_with_timeout};
 
 pub fn run(env: &Env) -> Result<(Section, TrendRow)> {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
+use super::types::{Env, PRISM_VERSION, Row, Section, TENANT, TOKEN};
 use super::util::{self, Ready, Server, WrkRun, http_get, median, wrk};
-use super::{Env, PRISM_VERSION, Row, Section, TENANT, TOKEN};
 
 const PRISM_GOAL: f64 = 10.0;
 const BARE_GOAL: f64 = 0.5;
@@ -26,7 +26,7 @@ pub fn run(env: &Env) -> Result<Section> {
     ];
     let target = "/api/segments?limit=100";
 
-    let mock = env.start_mock(SEGMENTS)?;
+    let mock = util::start_mock(env, SEGMENTS)?;
     let (status, page) = http_get(mock.addr(), target, &headers)?;
     if status != 200 {
         bail!("amperity-mock answered {status} to GET {target}");

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use super::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
+use super::types::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
 use crate::process::run_with_timeout;
 
 const RESULTS_START: &str = "<!-- bench:results:start -->";

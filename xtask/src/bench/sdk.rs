@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::types::{Env, Row, Section, TENANT, TOKEN};
 use super::util::{self, median, min};
-use super::{Env, Row, Section, TENANT, TOKEN};
 use crate::process::run_checked;
 
 const OVERHEAD_GOAL: f64 = 1.05;
@@ -29,7 +29,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
     let limit = 1000u32;
     // One page more than the walk reads, so that every page read has a next_token.
     let segments = u64::from(plan.sdk_pages) * u64::from(limit) + 1;
-    let mock = env.start_mock(segments.max(plan.export_segments))?;
+    let mock = util::start_mock(env, segments.max(plan.export_segments))?;
     let finished = run_checked(
         Command::new(&env.sdk_overhead)
             .arg("--base-url")

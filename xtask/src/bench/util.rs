@@ -1,6 +1,6 @@
-//! What every part of `cargo xtask bench` needs: servers that stop when dropped, measuring one
-//! command, a small HTTP client, wrk, and statistics. Running commands with a time limit is
-//! [`crate::process`].
+//! What every part of `cargo xtask bench` needs: servers that stop when dropped (amperity-mock
+//! among them), measuring one command, a small HTTP client, wrk, and statistics. Running a
+//! command with a time limit is [`crate::process`]'s.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use super::types::{Env, TENANT, TOKEN};
 use crate::process::{run_checked, run_with_timeout, tail};
 
 /// How a started server tells that it accepts connections.
@@ -122,6 +123,30 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The release amperity-mock of `env`: `segments` segments, no rate limit, the bench's tenant and
+/// token required.
+pub fn start_mock(env: &Env, segments: u64) -> Result<Server> {
+    let mut command = Command::new(&env.mock);
+    command
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("--segments")
+        .arg(segments.to_string())
+        .arg("--rate-limit")
+        .arg("0")
+        .arg("--tenant")
+        .arg(TENANT)
+        .arg("--token")
+        .arg(TOKEN);
+    Server::start(
+        "amperity-mock",
+        command,
+        Ready::UrlOnStdout,
+        Duration::from_secs(30),
+        &env.logs.join(format!("amperity-mock-{segments}.log")),
+    )
 }
 
 /// The `HOST:PORT` of the first `http://HOST:PORT...` in `line`.
