@@ -11,6 +11,7 @@ use super::types::{Env, Row, Section, TrendRow};
 use super::util;
 use crate::process::{cargo, run_checked, run_with_timeout};
 
+/// Measures the build cost: the section for the report, and the row for the trend table.
 pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     let root = &env.root;
     let clean_dir = util::work_dir(&env.target_dir, "clean-build")?;

@@ -20,6 +20,7 @@ struct Run {
     server_cpu_s: Option<f64>,
 }
 
+/// Runs the export comparison and the CLI's memory at two sizes.
 pub fn run(env: &Env) -> Result<Section> {
     let plan = &env.plan;
     let dir = util::work_dir(&env.target_dir, "export")?;

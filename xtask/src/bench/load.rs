@@ -16,6 +16,7 @@ const BARE_GOAL: f64 = 0.5;
 /// Segments in the mock's tenant; the page asked for is the first one either way.
 const SEGMENTS: u64 = 1_000_000;
 
+/// Loads amperity-mock, Prism and the bare server with wrk.
 pub fn run(env: &Env) -> Result<Section> {
     let plan = &env.plan;
     let dir = util::work_dir(&env.target_dir, "load")?;

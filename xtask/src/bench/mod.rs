@@ -12,6 +12,12 @@
 //! around them) and appends a row to its build-cost trend. `--quick` (smaller sizes, one run,
 //! no clean build) and `--only` write to `target/bench/report.md` instead. Every ratio is printed
 //! with its goal. All load goes to 127.0.0.1; every child process has a time limit.
+//!
+//! This file parses the arguments, installs the tools, builds, runs the parts and writes the
+//! report. Each part is a module (`export`, `load`, `sdk`, `build`) that returns a
+//! [`types::Section`]; `report` prints and writes them; `util` holds the servers, measurements,
+//! wrk and statistics they share; `types` the types and constants all of them share. Modules
+//! import only `types`, `util` and [`crate::process`], never each other or this file.
 
 mod build;
 mod export;
@@ -33,6 +39,7 @@ use crate::process::{self, cargo, run_checked};
 
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--only export,load,sdk,build]";
 
+/// One part of the benchmarks, as `--only` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     Export,
@@ -58,6 +65,7 @@ impl Part {
     }
 }
 
+/// `cargo xtask bench ARGS`: runs the parts asked for and writes their report.
 pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let mut plan = Plan::full();
     let mut parts: Vec<Part> = PARTS.to_vec();

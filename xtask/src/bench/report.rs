@@ -71,6 +71,7 @@ pub fn machine(root: &Path, env: &Env) -> String {
     out
 }
 
+/// Prints one part's rows as it finishes.
 pub fn print_section(section: &Section) {
     println!("  -- {}", section.title);
     for row in &section.rows {

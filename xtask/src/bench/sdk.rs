@@ -12,6 +12,7 @@ use crate::process::run_checked;
 
 const OVERHEAD_GOAL: f64 = 1.05;
 
+/// Compares the SDK with raw reqwest, then runs the criterion decoding benchmark.
 pub fn run(env: &Env) -> Result<Section> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
