@@ -11,15 +11,10 @@
 
 mod api_diff;
 mod bench;
-mod bench_build;
-mod bench_export;
-mod bench_load;
-mod bench_report;
-mod bench_sdk;
-mod bench_util;
 mod change_report;
 mod docs;
 mod generate;
+mod process;
 mod upstream_diff;
 
 use std::path::{Path, PathBuf};

@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 
 use super::offline;
-use crate::bench_util::{Finished, run_checked, run_with_timeout};
+use crate::process::{Finished, run_checked, run_with_timeout};
 
 /// The Redocly CLI that renders the page: the version `.ci/run` lints the spec with.
 pub const REDOCLY_VERSION: &str = "2.77.0";

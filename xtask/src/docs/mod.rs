@@ -16,14 +16,13 @@ mod offline;
 mod site;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::bench::cargo;
-use crate::bench_util::run_checked;
+use crate::process::{self, cargo};
 
 /// The site's directory under cargo's target directory.
 const SITE_DIR: &str = "docs";
@@ -31,7 +30,7 @@ const SITE_DIR: &str = "docs";
 /// Builds the whole site under `target/docs/` and prints what it wrote.
 pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
-    let target_dir = target_dir(root)?;
+    let target_dir = process::target_dir(root)?;
     let out = target_dir.join(SITE_DIR);
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("removing {}", out.display()))?;
@@ -121,21 +120,6 @@ pub fn run(root: &Path) -> Result<()> {
         out.join("index.html").display()
     );
     Ok(())
-}
-
-/// Cargo's target directory for this workspace.
-fn target_dir(root: &Path) -> Result<PathBuf> {
-    let finished = run_checked(
-        Command::new(cargo())
-            .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(root),
-        Duration::from_secs(120),
-    )?;
-    let metadata: serde_json::Value = serde_json::from_str(&finished.stdout)?;
-    let dir = metadata["target_directory"]
-        .as_str()
-        .context("cargo metadata has no target_directory")?;
-    Ok(PathBuf::from(dir))
 }
 
 /// Runs a build step with its output on the terminal (cargo shows its own progress).

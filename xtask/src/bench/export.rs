@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench::{Env, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, Measurement, measure, median, mib};
+use super::types::{Env, REQUESTS_VERSION, Row, Section, TENANT, TOKEN};
+use super::util::{self, Measurement, measure, median, mib};
 
 /// Goals of this part.
 const SPEEDUP_GOAL: f64 = 10.0;
@@ -20,9 +20,10 @@ struct Run {
     server_cpu_s: Option<f64>,
 }
 
+/// Runs the export comparison and the CLI's memory at two sizes.
 pub fn run(env: &Env) -> Result<Section> {
     let plan = &env.plan;
-    let dir = bench_util::work_dir(&env.target_dir, "export")?;
+    let dir = util::work_dir(&env.target_dir, "export")?;
     let cli_csv = dir.join("cli.csv");
     let python_csv = dir.join("python.csv");
     let big = plan.export_segments;
@@ -30,7 +31,7 @@ pub fn run(env: &Env) -> Result<Section> {
     // Generous, but finite: the Python baseline takes about 10 s per million segments.
     let limit = Duration::from_secs(60 + big / 10_000);
 
-    let mock = env.start_mock(big)?;
+    let mock = util::start_mock(env, big)?;
     let base_url = format!("http://{}/api", mock.addr());
     let cli = cli_command(env, &base_url, &cli_csv);
     let python = python_command(env, &base_url, &python_csv);
@@ -64,7 +65,7 @@ pub fn run(env: &Env) -> Result<Section> {
     let check = compare_csv(&python_csv, &cli_csv)?;
     drop(mock);
 
-    let small_mock = env.start_mock(small)?;
+    let small_mock = util::start_mock(env, small)?;
     let small_url = format!("http://{}/api", small_mock.addr());
     let small_csv = dir.join("cli-small.csv");
     let small_cli = cli_command(env, &small_url, &small_csv);
@@ -196,8 +197,7 @@ pub fn run(env: &Env) -> Result<Section> {
              page, `csv.DictWriter` with the first entry's keys as header — looping over \
              `next_token`; requests=={}). Wall time, CPU time and peak RSS of each process from \
              `bench/measure.py` (GNU time). Server CPU from `/proc/PID/stat` of the mock.",
-            env.plan.export_runs,
-            crate::bench::REQUESTS_VERSION,
+            env.plan.export_runs, REQUESTS_VERSION,
         ),
         format!(
             "- Python runs (wall / CPU / peak RSS): {}",

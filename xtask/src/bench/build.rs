@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::bench::{Env, Row, Section, TrendRow, cargo};
-use crate::bench_util::{self, run_checked};
+use super::types::{Env, Row, Section, TrendRow};
+use super::util;
+use crate::process::{cargo, run_checked, run_with_timeout};
 
+/// Measures the build cost: the section for the report, and the row for the trend table.
 pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     let root = &env.root;
-    let clean_dir = bench_util::work_dir(&env.target_dir, "clean-build")?;
+    let clean_dir = util::work_dir(&env.target_dir, "clean-build")?;
     let _ = std::fs::remove_dir_all(&clean_dir);
     let started = Instant::now();
     run_checked(
@@ -38,7 +40,7 @@ pub fn run(env: &Env) -> Result<(Section, TrendRow)> {
     // exactly what `generate` writes, and compares instead of writing, so the tree is untouched.
     let generate = || {
         let started = Instant::now();
-        let finished = bench_util::run_with_timeout(
+        let finished = run_with_timeout(
             Command::new(cargo())
                 .args(["xtask", "generate", "--check"])
                 .current_dir(root),

@@ -12,6 +12,20 @@
 //! around them) and appends a row to its build-cost trend. `--quick` (smaller sizes, one run,
 //! no clean build) and `--only` write to `target/bench/report.md` instead. Every ratio is printed
 //! with its goal. All load goes to 127.0.0.1; every child process has a time limit.
+//!
+//! This file parses the arguments, installs the tools, builds, runs the parts and writes the
+//! report. Each part is a module (`export`, `load`, `sdk`, `build`) that returns a
+//! [`types::Section`]; `report` prints and writes them; `util` holds the servers, measurements,
+//! wrk and statistics they share; `types` the types and constants all of them share. Modules
+//! import only `types`, `util` and [`crate::process`], never each other or this file.
+
+mod build;
+mod export;
+mod load;
+mod report;
+mod sdk;
+mod types;
+mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,19 +33,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bench_util::{self, load_average, run_checked};
-use crate::{bench_build, bench_export, bench_load, bench_report, bench_sdk};
+use self::types::{Env, PRISM_VERSION, Plan, REQUESTS_VERSION};
+use self::util::load_average;
+use crate::process::{self, cargo, run_checked};
 
 const USAGE: &str = "usage: cargo xtask bench [--quick] [--only export,load,sdk,build]";
 
-/// Pinned versions of what the baselines need.
-pub const REQUESTS_VERSION: &str = "2.34.2";
-pub const PRISM_VERSION: &str = "5.16.0";
-
-/// The tenant and token every benchmark client sends, and that the mock requires.
-pub const TENANT: &str = "bench";
-pub const TOKEN: &str = "bench-token";
-
+/// One part of the benchmarks, as `--only` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
     Export,
@@ -57,185 +65,7 @@ impl Part {
     }
 }
 
-/// Sizes and repetitions of one run.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub quick: bool,
-    /// Segments exported by both the CLI and the Python baseline.
-    pub export_segments: u64,
-    /// The smaller tenant the CLI's memory is also measured at.
-    pub rss_small_segments: u64,
-    /// Alternating runs of each side of the export comparison.
-    pub export_runs: usize,
-    /// Rounds of alternating wrk runs against amperity-mock and the bare server.
-    pub wrk_rounds: usize,
-    pub wrk_duration: Duration,
-    pub wrk_warmup: Duration,
-    pub wrk_threads: u32,
-    pub wrk_connections: u32,
-    /// Pages per walk and rounds in the SDK overhead comparison.
-    pub sdk_pages: u32,
-    pub sdk_rounds: u32,
-    /// criterion's warm-up and measurement time per decoder.
-    pub criterion_warmup: Duration,
-    pub criterion_measurement: Duration,
-}
-
-impl Plan {
-    fn full() -> Self {
-        Plan {
-            quick: false,
-            export_segments: 1_000_000,
-            rss_small_segments: 100_000,
-            export_runs: 5,
-            wrk_rounds: 3,
-            wrk_duration: Duration::from_secs(10),
-            wrk_warmup: Duration::from_secs(2),
-            wrk_threads: 2,
-            wrk_connections: 32,
-            sdk_pages: 200,
-            sdk_rounds: 30,
-            criterion_warmup: Duration::from_secs(1),
-            criterion_measurement: Duration::from_secs(3),
-        }
-    }
-
-    fn quick() -> Self {
-        Plan {
-            quick: true,
-            export_segments: 100_000,
-            rss_small_segments: 10_000,
-            export_runs: 1,
-            wrk_rounds: 1,
-            wrk_duration: Duration::from_secs(2),
-            wrk_warmup: Duration::from_secs(1),
-            sdk_pages: 50,
-            sdk_rounds: 2,
-            criterion_warmup: Duration::from_millis(300),
-            criterion_measurement: Duration::from_secs(1),
-            ..Plan::full()
-        }
-    }
-}
-
-/// Where things are.
-pub struct Env {
-    pub root: PathBuf,
-    pub target_dir: PathBuf,
-    pub plan: Plan,
-    pub logs: PathBuf,
-    pub cli: PathBuf,
-    pub mock: PathBuf,
-    pub fixed_bytes_server: PathBuf,
-    pub prism: PathBuf,
-    pub sdk_overhead: PathBuf,
-    pub decode: PathBuf,
-}
-
-impl Env {
-    /// The release amperity-mock: `segments` segments, no rate limit, the bench's tenant and
-    /// token required.
-    pub fn start_mock(&self, segments: u64) -> Result<bench_util::Server> {
-        let mut command = Command::new(&self.mock);
-        command
-            .arg("--addr")
-            .arg("127.0.0.1:0")
-            .arg("--segments")
-            .arg(segments.to_string())
-            .arg("--rate-limit")
-            .arg("0")
-            .arg("--tenant")
-            .arg(TENANT)
-            .arg("--token")
-            .arg(TOKEN);
-        bench_util::Server::start(
-            "amperity-mock",
-            command,
-            bench_util::Ready::UrlOnStdout,
-            Duration::from_secs(30),
-            &self.logs.join(format!("amperity-mock-{segments}.log")),
-        )
-    }
-}
-
-/// Whether a goal was met.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Met,
-    Missed,
-    /// A figure with no goal of its own.
-    Info,
-}
-
-impl Verdict {
-    pub fn of(met: bool) -> Self {
-        if met { Verdict::Met } else { Verdict::Missed }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Met => "met",
-            Verdict::Missed => "MISSED",
-            Verdict::Info => "",
-        }
-    }
-}
-
-/// One line of a results table.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub metric: String,
-    pub value: String,
-    pub goal: String,
-    pub verdict: Verdict,
-}
-
-impl Row {
-    pub fn info(metric: impl Into<String>, value: impl Into<String>) -> Self {
-        Row {
-            metric: metric.into(),
-            value: value.into(),
-            goal: String::new(),
-            verdict: Verdict::Info,
-        }
-    }
-
-    pub fn goal(
-        metric: impl Into<String>,
-        value: impl Into<String>,
-        goal: impl Into<String>,
-        met: bool,
-    ) -> Self {
-        Row {
-            metric: metric.into(),
-            value: value.into(),
-            goal: goal.into(),
-            verdict: Verdict::of(met),
-        }
-    }
-}
-
-/// The results of one part.
-#[derive(Debug, Clone, Default)]
-pub struct Section {
-    pub title: String,
-    pub rows: Vec<Row>,
-    /// Markdown paragraphs or lists under the table: method, caveats, per-run figures.
-    pub notes: Vec<String>,
-}
-
-/// One row of the build-cost trend.
-#[derive(Debug, Clone)]
-pub struct TrendRow {
-    pub date: String,
-    pub commit: String,
-    pub profile: String,
-    pub clean_build_s: f64,
-    pub dependencies: usize,
-    pub generate_s: f64,
-    pub rustc: String,
-}
-
+/// `cargo xtask bench ARGS`: runs the parts asked for and writes their report.
 pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let mut plan = Plan::full();
     let mut parts: Vec<Part> = PARTS.to_vec();
@@ -265,40 +95,40 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     let started = Instant::now();
     let load_before = load_average();
 
-    let target_dir = target_dir(root)?;
+    let target_dir = process::target_dir(root)?;
     println!("==> tools");
     install_tools(root, &target_dir, &parts)?;
     println!("==> release build (amperity, amperity-mock, fixed-bytes-server, SDK benches)");
-    let env = build(root, &target_dir, plan.clone())?;
+    let env = build_release(root, &target_dir, plan.clone())?;
 
-    let machine = bench_report::machine(root, &env);
+    let machine = report::machine(root, &env);
     let mut sections = Vec::new();
     let mut trend = None;
     for part in &parts {
         println!("==> {}", part.name());
         let section = match part {
-            Part::Export => bench_export::run(&env)?,
-            Part::Load => bench_load::run(&env)?,
-            Part::Sdk => bench_sdk::run(&env)?,
+            Part::Export => export::run(&env)?,
+            Part::Load => load::run(&env)?,
+            Part::Sdk => sdk::run(&env)?,
             Part::Build => {
-                let (section, row) = bench_build::run(&env)?;
+                let (section, row) = build::run(&env)?;
                 trend = Some(row);
                 section
             }
         };
-        bench_report::print_section(&section);
+        report::print_section(&section);
         sections.push(section);
     }
     let elapsed = started.elapsed();
     let load = format!("{load_before} before, {} after", load_average());
     let full = !plan.quick && !only;
-    let results = bench_report::render_results(&machine, &sections, &plan, elapsed, &load);
+    let results = report::render_results(&machine, &sections, &plan, elapsed, &load);
     let path = if full {
         let path = root.join("BENCHMARKS.md");
-        bench_report::update_benchmarks_md(&path, &results, trend.as_ref())?;
+        report::update_benchmarks_md(&path, &results, trend.as_ref())?;
         path
     } else {
-        let path = bench_util::work_dir(&target_dir, "")?.join("report.md");
+        let path = util::work_dir(&target_dir, "")?.join("report.md");
         std::fs::write(&path, &results)?;
         path
     };
@@ -306,29 +136,9 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
         "\n==> summary ({:.0} s; load average {load})",
         elapsed.as_secs_f64()
     );
-    bench_report::print_summary(&sections, &plan);
+    report::print_summary(&sections, &plan);
     println!("\nwritten: {}", path.display());
     Ok(())
-}
-
-/// Cargo's target directory for this workspace.
-fn target_dir(root: &Path) -> Result<PathBuf> {
-    let finished = run_checked(
-        Command::new(cargo())
-            .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(root),
-        Duration::from_secs(120),
-    )?;
-    let metadata: serde_json::Value = serde_json::from_str(&finished.stdout)?;
-    let dir = metadata["target_directory"]
-        .as_str()
-        .context("cargo metadata has no target_directory")?;
-    Ok(PathBuf::from(dir))
-}
-
-/// The cargo that runs this xtask.
-pub fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// Installs what the baselines and measurements need, when it is not there yet: GNU time and wrk
@@ -419,7 +229,7 @@ fn which(program: &str) -> Option<PathBuf> {
 }
 
 /// Release builds of everything the bench runs.
-fn build(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
+fn build_release(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
     let limit = Duration::from_secs(3600);
     run_checked(
         Command::new(cargo())
@@ -471,7 +281,7 @@ fn build(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
     Ok(Env {
         root: root.to_owned(),
         target_dir: target_dir.to_owned(),
-        logs: bench_util::work_dir(target_dir, "logs")?,
+        logs: util::work_dir(target_dir, "logs")?,
         cli: release.join("amperity"),
         mock: release.join("amperity-mock"),
         fixed_bytes_server: release.join("fixed-bytes-server"),

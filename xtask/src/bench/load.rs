@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::bench::{Env, PRISM_VERSION, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, Ready, Server, WrkRun, http_get, median, wrk};
+use super::types::{Env, PRISM_VERSION, Row, Section, TENANT, TOKEN};
+use super::util::{self, Ready, Server, WrkRun, http_get, median, wrk};
 
 const PRISM_GOAL: f64 = 10.0;
 const BARE_GOAL: f64 = 0.5;
@@ -16,9 +16,10 @@ const BARE_GOAL: f64 = 0.5;
 /// Segments in the mock's tenant; the page asked for is the first one either way.
 const SEGMENTS: u64 = 1_000_000;
 
+/// Loads amperity-mock, Prism and the bare server with wrk.
 pub fn run(env: &Env) -> Result<Section> {
     let plan = &env.plan;
-    let dir = bench_util::work_dir(&env.target_dir, "load")?;
+    let dir = util::work_dir(&env.target_dir, "load")?;
     let headers = [
         ("amperity-tenant", TENANT),
         ("api-version", "2024-04-01"),
@@ -26,7 +27,7 @@ pub fn run(env: &Env) -> Result<Section> {
     ];
     let target = "/api/segments?limit=100";
 
-    let mock = env.start_mock(SEGMENTS)?;
+    let mock = util::start_mock(env, SEGMENTS)?;
     let (status, page) = http_get(mock.addr(), target, &headers)?;
     if status != 200 {
         bail!("amperity-mock answered {status} to GET {target}");
@@ -198,7 +199,7 @@ pub fn run(env: &Env) -> Result<Section> {
 /// Starts Prism, checks that it answers 200, warms it up and measures it once.
 fn run_prism(env: &Env, headers: &[(&str, &str)]) -> Result<Vec<WrkRun>> {
     let plan = &env.plan;
-    let port = bench_util::free_port()?;
+    let port = util::free_port()?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut command = Command::new(&env.prism);
     command

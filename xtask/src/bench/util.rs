@@ -1,16 +1,20 @@
-//! What every part of `cargo xtask bench` needs: servers that stop when dropped, commands with a
-//! time limit, measuring one command, a small HTTP client, wrk, and statistics.
+//! What every part of `cargo xtask bench` needs: servers that stop when dropped (amperity-mock
+//! among them), measuring one command, a small HTTP client, wrk, and statistics. Running a
+//! command with a time limit is [`crate::process`]'s.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+
+use super::types::{Env, TENANT, TOKEN};
+use crate::process::{run_checked, run_with_timeout, tail};
 
 /// How a started server tells that it accepts connections.
 pub enum Ready {
@@ -121,6 +125,30 @@ impl Drop for Server {
     }
 }
 
+/// The release amperity-mock of `env`: `segments` segments, no rate limit, the bench's tenant and
+/// token required.
+pub fn start_mock(env: &Env, segments: u64) -> Result<Server> {
+    let mut command = Command::new(&env.mock);
+    command
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("--segments")
+        .arg(segments.to_string())
+        .arg("--rate-limit")
+        .arg("0")
+        .arg("--tenant")
+        .arg(TENANT)
+        .arg("--token")
+        .arg(TOKEN);
+    Server::start(
+        "amperity-mock",
+        command,
+        Ready::UrlOnStdout,
+        Duration::from_secs(30),
+        &env.logs.join(format!("amperity-mock-{segments}.log")),
+    )
+}
+
 /// The `HOST:PORT` of the first `http://HOST:PORT...` in `line`.
 fn url_addr(line: &str) -> Option<SocketAddr> {
     let rest = &line[line.find("http://")? + "http://".len()..];
@@ -142,74 +170,6 @@ pub fn process_cpu_seconds(pid: u32) -> Option<f64> {
 /// A free TCP port on 127.0.0.1 (for servers that cannot be told to pick one themselves).
 pub fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// What a finished command left behind.
-pub struct Finished {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// Runs `command` to completion, killing it after `timeout`.
-pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> Result<Finished> {
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("starting {command:?}"))?;
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().expect("piped")));
-    let stderr = read_all(Box::new(child.stderr.take().expect("piped")));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("{command:?} took longer than {timeout:?} and was stopped");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Ok(Finished {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
-}
-
-/// Runs `command` and fails, with its output, unless it succeeds.
-pub fn run_checked(command: &mut Command, timeout: Duration) -> Result<Finished> {
-    let finished = run_with_timeout(command, timeout)?;
-    if !finished.status.success() {
-        bail!(
-            "{command:?} failed with {}:\n{}{}",
-            finished.status,
-            tail(&finished.stdout, 20),
-            tail(&finished.stderr, 40)
-        );
-    }
-    Ok(finished)
-}
-
-/// The last `lines` lines of `text`.
-pub fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    let mut out = all[all.len().saturating_sub(lines)..].join("\n");
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
 }
 
 /// Wall time, CPU time and peak RSS of one command, as `bench/measure.py` reports them.

@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bench::{Env, Row, Section, TENANT, TOKEN};
-use crate::bench_util::{self, median, min, run_checked};
+use super::types::{Env, Row, Section, TENANT, TOKEN};
+use super::util::{self, median, min};
+use crate::process::run_checked;
 
 const OVERHEAD_GOAL: f64 = 1.05;
 
+/// Compares the SDK with raw reqwest, then runs the criterion decoding benchmark.
 pub fn run(env: &Env) -> Result<Section> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
@@ -28,7 +30,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
     let limit = 1000u32;
     // One page more than the walk reads, so that every page read has a next_token.
     let segments = u64::from(plan.sdk_pages) * u64::from(limit) + 1;
-    let mock = env.start_mock(segments.max(plan.export_segments))?;
+    let mock = util::start_mock(env, segments.max(plan.export_segments))?;
     let finished = run_checked(
         Command::new(&env.sdk_overhead)
             .arg("--base-url")
@@ -165,7 +167,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
 
 fn decode(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<()> {
     let plan = &env.plan;
-    let home = bench_util::work_dir(&env.target_dir, "criterion")?;
+    let home = util::work_dir(&env.target_dir, "criterion")?;
     run_checked(
         Command::new(&env.decode)
             .args(["--bench", "--noplot"])

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bench::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
-use crate::bench_util::run_with_timeout;
+use super::types::{Env, PRISM_VERSION, Plan, Row, Section, TrendRow, Verdict};
+use crate::process::run_with_timeout;
 
 const RESULTS_START: &str = "<!-- bench:results:start -->";
 const RESULTS_END: &str = "<!-- bench:results:end -->";
@@ -71,6 +71,7 @@ pub fn machine(root: &Path, env: &Env) -> String {
     out
 }
 
+/// Prints one part's rows as it finishes.
 pub fn print_section(section: &Section) {
     println!("  -- {}", section.title);
     for row in &section.rows {
