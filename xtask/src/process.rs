@@ -96,3 +96,21 @@ pub fn target_dir(root: &Path) -> Result<PathBuf> {
         .context("cargo metadata has no target_directory")?;
     Ok(PathBuf::from(dir))
 }
+
+/// Installs `package` (`name@version`, pinned) with npm under `prefix`, a folder of the target
+/// directory, so that a tool xtask runs never depends on what is installed globally.
+pub fn npm_install(root: &Path, prefix: &Path, package: &str) -> Result<()> {
+    std::fs::create_dir_all(prefix).with_context(|| format!("creating {}", prefix.display()))?;
+    run_checked(
+        Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(prefix)
+            .args(["--no-audit", "--no-fund", "--loglevel=error"])
+            .arg(package)
+            .current_dir(root),
+        Duration::from_secs(600),
+    )
+    .with_context(|| format!("npm install {package} (it needs npm and Node.js)"))?;
+    Ok(())
+}

@@ -1,6 +1,8 @@
 //! The `amperity` binary end to end: against the mock tenant for output, against httpmock for
 //! each edge case the API can present.
 
+mod support;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -10,21 +12,9 @@ use httpmock::MockServer;
 use predicates::prelude::*;
 use serde_json::json;
 
-const TOKEN: &str = "cli-test-token-9f8e7d";
+use support::amperity;
 
-fn amperity() -> Command {
-    let mut command = Command::cargo_bin("amperity").unwrap();
-    for var in [
-        "AMPERITY_TENANT",
-        "AMPERITY_TOKEN",
-        "AMPERITY_BASE_URL",
-        "RUST_LOG",
-    ] {
-        command.env_remove(var);
-    }
-    command.timeout(Duration::from_secs(60));
-    command
-}
+const TOKEN: &str = "cli-test-token-9f8e7d";
 
 /// `amperity` pointed at `server`, with fast failure settings.
 fn against(server: &MockServer) -> Command {

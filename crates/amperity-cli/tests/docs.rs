@@ -3,24 +3,11 @@
 //! of that command looks for it. `--help` is read from the binary itself, walking the command
 //! tree the way a user would.
 
+mod support;
+
 use std::path::Path;
-use std::time::Duration;
 
-use assert_cmd::Command;
-
-fn amperity() -> Command {
-    let mut command = Command::cargo_bin("amperity").unwrap();
-    for var in [
-        "AMPERITY_TENANT",
-        "AMPERITY_TOKEN",
-        "AMPERITY_BASE_URL",
-        "RUST_LOG",
-    ] {
-        command.env_remove(var);
-    }
-    command.timeout(Duration::from_secs(60));
-    command
-}
+use support::amperity;
 
 /// What one command's `--help` lists.
 #[derive(Debug, Default)]

@@ -204,17 +204,8 @@ fn install_tools(root: &Path, target_dir: &Path, parts: &[Part]) -> Result<()> {
         };
         if current != PRISM_VERSION {
             println!("installing @stoplight/prism-cli@{PRISM_VERSION} with npm");
-            std::fs::create_dir_all(&prefix)?;
-            run_checked(
-                Command::new("npm")
-                    .arg("install")
-                    .arg("--prefix")
-                    .arg(&prefix)
-                    .args(["--no-audit", "--no-fund", "--loglevel=error"])
-                    .arg(format!("@stoplight/prism-cli@{PRISM_VERSION}"))
-                    .current_dir(root),
-                Duration::from_secs(600),
-            )?;
+            let package = format!("@stoplight/prism-cli@{PRISM_VERSION}");
+            process::npm_install(root, &prefix, &package)?;
         }
     }
     Ok(())

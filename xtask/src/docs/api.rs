@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 
 use super::offline;
-use crate::process::{Finished, run_checked, run_with_timeout};
+use crate::process::{self, Finished, run_checked, run_with_timeout};
 
 /// The Redocly CLI that renders the page: the version `.ci/run` lints the spec with.
 pub const REDOCLY_VERSION: &str = "2.77.0";
@@ -94,18 +94,9 @@ fn redocly(root: &Path, target_dir: &Path) -> Result<PathBuf> {
             "installing @redocly/cli@{REDOCLY_VERSION} with npm under {}",
             prefix.display()
         );
-        fs::create_dir_all(&prefix)?;
-        run_checked(
-            Command::new("npm")
-                .arg("install")
-                .arg("--prefix")
-                .arg(&prefix)
-                .args(["--no-audit", "--no-fund", "--loglevel=error"])
-                .arg(format!("@redocly/cli@{REDOCLY_VERSION}"))
-                .current_dir(root),
-            Duration::from_secs(600),
-        )
-        .context("npm install @redocly/cli (npm and Node.js 20.19+ or 22.12+ are needed)")?;
+        let package = format!("@redocly/cli@{REDOCLY_VERSION}");
+        process::npm_install(root, &prefix, &package)
+            .context("Redocly needs Node.js 20.19+ or 22.12+")?;
         let installed = version_of(&local);
         ensure!(
             installed.as_deref() == Some(REDOCLY_VERSION),
