@@ -34,7 +34,7 @@ pub struct GlobalArgs {
 
     /// Access token (prefer the environment variable: flags show up in process lists).
     #[arg(long, global = true, env = "AMPERITY_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    pub token: Option<SecretArg>,
 
     /// Base URL of the API, instead of the region's (http only on loopback).
     #[arg(long, global = true, env = "AMPERITY_BASE_URL", value_name = "URL")]
@@ -172,10 +172,36 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A secret given as a flag or an environment variable: `Debug` never shows it, so printing the
+/// parsed command line (in a log, a panic message) cannot leak it.
+#[derive(Clone)]
+pub struct SecretArg(String);
+
+impl SecretArg {
+    /// The secret itself, for the one place that hands it to the SDK.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
 
     #[test]
     fn the_command_line_is_consistent() {
@@ -188,5 +214,22 @@ mod tests {
         for bad in ["0", "-1", "NaN", "inf", "soon", "1e9"] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_parsed_command_line_never_shows_the_token() {
+        let cli = Cli::try_parse_from([
+            "amperity",
+            "--token",
+            "secret-token-123",
+            "segments",
+            "list",
+        ])
+        .expect("valid arguments");
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("secret-token-123"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        let token = cli.global.token.as_ref().map(|t| t.expose());
+        assert_eq!(token, Some("secret-token-123"));
     }
 }

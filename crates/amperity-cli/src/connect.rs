@@ -47,7 +47,11 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         };
         let tenant = non_empty(&global.tenant)
             .ok_or_else(|| missing("tenant", "--tenant", amperity::ENV_TENANT))?;
-        let token = non_empty(&global.token)
+        let token = global
+            .token
+            .as_ref()
+            .map(|token| token.expose())
+            .filter(|token| !token.trim().is_empty())
             .ok_or_else(|| missing("access token", "--token", amperity::ENV_TOKEN))?;
         builder = builder.tenant(tenant).token(token);
         if let Some(base_url) = &global.base_url {
