@@ -95,12 +95,7 @@ pub fn git_show(root: &Path, rev: &str, path: &str) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SPEC: Spec = Spec {
-        path: "spec/openapi.yaml",
-        client: "crates/amperity/src/generated.rs",
-        crate_path: "amperity",
-    };
+    use crate::generate::SPEC;
 
     fn git(dir: &Path, args: &[&str]) {
         let status = Command::new("git")

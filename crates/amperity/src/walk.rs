@@ -13,11 +13,10 @@
 //! Amperity's 10 requests per second, pages nobody reads are budget spent for nothing.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
-use std::sync::Arc;
-
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::capture;
@@ -113,9 +112,7 @@ impl Walk {
         self.fetches = Some(fetches);
         match fetch {
             Some(fetch) => fetch.join().await,
-            None => Err(Error::Cancelled(
-                "the page fetch was stopped before it answered".into(),
-            )),
+            None => Err(cancelled()),
         }
     }
 }
@@ -251,11 +248,14 @@ impl Prefetch {
         match (&mut self.task.0).await {
             Ok(result) => result,
             Err(failure) if failure.is_panic() => std::panic::resume_unwind(failure.into_panic()),
-            Err(_) => Err(Error::Cancelled(
-                "the page fetch was stopped before it answered".into(),
-            )),
+            Err(_) => Err(cancelled()),
         }
     }
+}
+
+/// The error of a fetch that was stopped (its task aborted, its driver gone) before it answered.
+fn cancelled() -> Error {
+    Error::Cancelled("the page fetch was stopped before it answered".into())
 }
 
 /// A spawned task that is aborted when its handle is dropped, so that nothing a dropped stream

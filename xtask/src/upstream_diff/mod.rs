@@ -62,13 +62,17 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
         new.len(),
         SPEC.path
     );
+    // Where to look in each file: the node in Amperity's file, and the nearest node of ours
+    // (where a comment would go).
     for change in &new {
         let _ = writeln!(
             out,
-            "  {} {}: {}",
+            "  {} {}: {}\n      theirs: {}  ours: {}",
             severity(change),
             change.scope,
-            change.what
+            change.what,
+            pointer(&change.head_pointer),
+            pointer(&change.base_pointer),
         );
     }
     let _ = writeln!(
@@ -104,6 +108,16 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
     Ok(out)
 }
 
+/// A JSON pointer as a reader follows it: `/paths/~1segments/get` → `paths > /segments > get`.
+fn pointer(pointer: &str) -> String {
+    let segments: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    segments.join(" > ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +143,7 @@ mod tests {
             .next()
             .expect("a new section")
             .lines()
-            .filter(|l| l.starts_with("  "))
+            .filter(|l| l.starts_with("  ") && !l.starts_with("      "))
             .filter(|l| !l.ends_with(": endpoint added"))
             .collect::<Vec<_>>();
         assert_eq!(new, Vec::<&str>::new(), "\n{text}");
