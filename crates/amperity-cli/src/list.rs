@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use amperity::{Client, SegmentsExt};
+use amperity::Client;
 use futures::TryStreamExt;
 
 use crate::args::ListArgs;
@@ -19,9 +19,12 @@ pub async fn run(client: &Client, args: &ListArgs) -> Result<(), Failure> {
         destination.writer().map_err(OutputError::Io)?,
         destination.is_terminal(),
     );
-    let mut query = client.segments().with_total(args.with_total);
+    let mut query = client.list_segments();
+    if args.with_total {
+        query = query.with_total(true);
+    }
     if let Some(limit) = args.limit {
-        query = query.page_size(limit.get());
+        query = query.limit(limit);
     }
 
     let mut total = None;
@@ -36,15 +39,15 @@ pub async fn run(client: &Client, args: &ListArgs) -> Result<(), Failure> {
                     progress.set_total(total);
                 }
             }
-            writer.write_page(&page.segments)?;
-            progress.advance(page.segments.len() as u64);
+            writer.write_page(&page.items)?;
+            progress.advance(page.items.len() as u64);
         }
         progress.finish();
     } else {
-        let page = query.first_page().await?;
+        let page = query.page().await?;
         total = page.total;
         more_available = page.next_token.is_some();
-        writer.write_page(&page.segments)?;
+        writer.write_page(&page.items)?;
     }
 
     let shows_total = writer.shows_total();

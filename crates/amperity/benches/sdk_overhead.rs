@@ -11,7 +11,7 @@
 //! Each round walks `--pages` pages of `--limit` segments one request at a time, three ways, in
 //! an order that rotates from round to round:
 //!
-//! - `sdk`: `client.segments().page_size(limit).page(token)` (default retries, pacing off);
+//! - `sdk`: `client.list_segments().limit(limit).next_token(token).page()` (default retries, pacing off);
 //! - `raw`: a bare `reqwest::Client`, `bytes()` and `serde_json::from_slice` into plain structs;
 //! - `raw_generated`: the same, decoding into `amperity::types::SegmentPage`, which tells the cost
 //!   of the generated types (their `flatten` maps) from the cost of the SDK's plumbing;
@@ -29,7 +29,6 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use amperity::SegmentsExt;
 use serde::Deserialize;
 
 mod plain;
@@ -97,12 +96,15 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Segments read; errors if the tenant ends before `pages` pages.
 async fn walk_sdk(client: &amperity::Client, args: &Args) -> Result<u64, BoxError> {
-    let query = client.segments().page_size(args.limit);
     let mut token: Option<String> = None;
     let mut segments = 0;
     for _ in 0..args.pages {
-        let page = query.page(token.as_deref()).await?;
-        segments += page.segments.len() as u64;
+        let mut query = client.list_segments().limit(args.limit);
+        if let Some(token) = &token {
+            query = query.next_token(token.as_str());
+        }
+        let page = query.page().await?;
+        segments += page.items.len() as u64;
         token = page.next_token.clone();
         black_box(page);
         if token.is_none() {
@@ -114,14 +116,14 @@ async fn walk_sdk(client: &amperity::Client, args: &Args) -> Result<u64, BoxErro
 
 async fn walk_sdk_pages(client: &amperity::Client, args: &Args) -> Result<u64, BoxError> {
     use futures::TryStreamExt;
-    let mut pages = client.segments().page_size(args.limit).pages();
+    let mut pages = client.list_segments().limit(args.limit).pages();
     let mut segments = 0;
     for _ in 0..args.pages {
         let page = pages
             .try_next()
             .await?
             .ok_or("the tenant has fewer pages than --pages")?;
-        segments += page.segments.len() as u64;
+        segments += page.items.len() as u64;
         black_box(page);
     }
     Ok(segments)

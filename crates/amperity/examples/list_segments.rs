@@ -10,7 +10,7 @@ use futures::TryStreamExt;
 #[tokio::main]
 async fn main() -> Result<(), amperity::Error> {
     let client = Client::from_env()?;
-    let mut segments = client.segments().page_size(1000).stream();
+    let mut segments = client.list_segments().limit(1000).stream();
     let mut count = 0u64;
     while let Some(segment) = segments.try_next().await? {
         println!("{}\t{}", segment.id, segment.name);

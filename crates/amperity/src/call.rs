@@ -16,15 +16,20 @@ where
     F: Future<Output = Result<ResponseValue<T>, GeneratedError>>,
 {
     let limit = state.overall_timeout();
-    let (outcome, last) = capture::scope(tokio::time::timeout(limit, call)).await;
-    match outcome {
-        Err(_elapsed) => Err(Error::Timeout(Timeout::Overall(limit))),
-        Ok(Ok(response)) => Ok(response),
-        Ok(Err(error)) => Err(match Error::from_generated(error, last) {
+    let (outcome, record) = capture::scope(tokio::time::timeout(limit, call)).await;
+    let error = match outcome {
+        Err(_elapsed) => Error::Timeout(Timeout::Overall(limit)),
+        Ok(Ok(response)) => return Ok(response),
+        Ok(Err(error)) => match Error::from_generated(error, record.last) {
             Error::Timeout(Timeout::Attempt(None)) => {
                 Error::Timeout(Timeout::Attempt(Some(state.attempt_timeout())))
             }
             other => other,
-        }),
-    }
+        },
+    };
+    Err(if record.declined_retry {
+        Error::NotRetried(Box::new(error))
+    } else {
+        error
+    })
 }

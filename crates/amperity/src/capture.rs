@@ -8,6 +8,9 @@
 //! - For page walks: a successful body goes to a tap, so that the walk can read the next cursor
 //!   while progenitor is still decoding (see `walk.rs`).
 //!
+//! - For retries: the hook notes when it declined to repeat a request the server may have acted
+//!   on, so that the error can say so.
+//!
 //! Outside such scopes (a caller using the generated builders directly) recording is a no-op.
 
 use std::cell::RefCell;
@@ -38,19 +41,34 @@ impl ResponseRecord {
     }
 }
 
-tokio::task_local! {
-    static LAST_RESPONSE: RefCell<Option<ResponseRecord>>;
+/// What the request hook saw of one call.
+#[derive(Debug, Default)]
+pub(crate) struct CallRecord {
+    /// The call's final response.
+    pub last: Option<ResponseRecord>,
+    /// The hook declined to retry a failure that a retry might have cured, because the server
+    /// may already have acted on the request (see `retry::Replay`).
+    pub declined_retry: bool,
 }
 
-/// Runs `future` with a fresh slot and returns what it recorded last.
-pub(crate) async fn scope<F: Future>(future: F) -> (F::Output, Option<ResponseRecord>) {
-    LAST_RESPONSE
-        .scope(RefCell::new(None), async move {
-            let output = future.await;
-            let record = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
-            (output, record)
-        })
-        .await
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+/// Runs `future` with a fresh record and returns what it recorded.
+pub(crate) async fn scope<F: Future>(future: F) -> (F::Output, CallRecord) {
+    CALL.scope(RefCell::new(CallRecord::default()), async move {
+        let output = future.await;
+        let record = CALL.with(|slot| std::mem::take(&mut *slot.borrow_mut()));
+        (output, record)
+    })
+    .await
+}
+
+/// Notes, when a scope is open, that the call failed in a way a retry might have cured but was
+/// not retried, because the server may have acted on it.
+pub(crate) fn declined_retry() {
+    let _ = CALL.try_with(|slot| slot.borrow_mut().declined_retry = true);
 }
 
 /// Remembers `record` as the call's latest response, when a scope is open, and hands a success
@@ -64,7 +82,7 @@ pub(crate) fn record(record: ResponseRecord) -> bool {
             }
         });
     }
-    let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(record));
+    let _ = CALL.try_with(|slot| slot.borrow_mut().last = Some(record));
     tapped
 }
 

@@ -75,6 +75,16 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// A request that is not safe to send twice (starting a workflow run) failed in a way that a
+    /// retry might have cured (a 5xx, a timeout, a connection cut after sending), so the server
+    /// may or may not have acted on it. It was not sent again: check what the server did before
+    /// sending it again. The inner error is what went wrong.
+    #[error(
+        "{0} (not retried: this request is not idempotent and the server may have acted on it; \
+         check before sending it again)"
+    )]
+    NotRetried(Box<Error>),
+
     /// The server handed back a `next_token` that this walk had already followed: following it
     /// would loop forever.
     #[error(
@@ -194,6 +204,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Decode(e) => e.status,
+            Error::NotRetried(e) => e.status(),
             other => other.api_error().map(|e| e.status),
         }
     }
@@ -202,6 +213,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::NotRetried(e) => e.request_id(),
             other => other.api_error().and_then(|e| e.request_id.as_deref()),
         }
     }
@@ -213,6 +225,7 @@ impl Error {
             | Error::Forbidden(e)
             | Error::RateLimited(e)
             | Error::Api(e) => Some(e),
+            Error::NotRetried(e) => e.api_error(),
             _ => None,
         }
     }

@@ -872,8 +872,91 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListSegments<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListSegments::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::SegmentPage>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    /// What a walk over [`ListSegments`] sends again for every page: the request without its client and its cursor.
+    #[derive(Debug, Clone)]
+    pub(crate) struct ListSegmentsWalk {
+        api_version: Result<Option<types::ListSegmentsApiVersion>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl crate::pagination::ListRequest for ListSegmentsWalk {
+        type Body = types::SegmentPage;
+        fn send_page<'b>(
+            &'b self,
+            client: &'b super::Client,
+            next_token: ::std::option::Option<&'b str>,
+        ) -> ::futures::future::BoxFuture<
+            'b,
+            Result<ResponseValue<Self::Body>, crate::error::GeneratedError>,
+        > {
+            let request = ListSegments {
+                client,
+                next_token: Ok(None),
+                api_version: self.api_version.clone(),
+                limit: self.limit.clone(),
+                with_total: self.with_total.clone(),
+            };
+            let request = match next_token {
+                Some(token) => request.next_token(token),
+                None => request,
+            };
+            ::std::boxed::Box::pin(request.send())
+        }
+    }
+    impl crate::pagination::PageBody for types::SegmentPage {
+        type Item = types::Segment;
+        fn into_parts(self) -> crate::pagination::PageParts<types::Segment> {
+            crate::pagination::PageParts {
+                items: self.data,
+                next_token: crate::pagination::IntoCursor::into_cursor(self.next_token),
+                total: crate::pagination::IntoTotal::into_total(self.total),
+                extra: self.extra,
+            }
+        }
+    }
+    impl<'a> ListSegments<'a> {
+        /// Sends the request for one page (the builder's `next_token`, or the first page) the way the SDK's own calls do, and returns its items with the page's cursor, `total`, unknown fields and headers.
+        pub async fn page(self) -> Result<crate::Page<types::Segment>, crate::Error> {
+            let (client, request, first) = self.into_walk();
+            let first = first.map_err(crate::Error::InvalidRequest)?;
+            crate::pagination::page(client, &request, first.as_deref()).await
+        }
+        /// Every page from the builder's `next_token` (or the first page) on, as a [`crate::Pages`] stream: each request goes out as soon as the previous page's cursor has arrived, running ahead of the caller by one page at first and further as the caller reads on. A repeated cursor ends the stream with an error. Nothing is sent until the stream is polled; dropping it cancels what is under way.
+        pub fn pages(self) -> crate::Pages<types::Segment> {
+            let (client, request, first) = self.into_walk();
+            crate::pagination::pages(client.clone(), request, first)
+        }
+        /// Every item of every page, in order, as a [`crate::Items`] stream; see [`pages`](Self::pages).
+        pub fn stream(self) -> crate::Items<types::Segment> {
+            self.pages().items()
+        }
+        fn into_walk(
+            self,
+        ) -> (&'a super::Client, ListSegmentsWalk, Result<Option<String>, String>) {
+            let Self { client, next_token, api_version, limit, with_total } = self;
+            let request = ListSegmentsWalk {
+                api_version,
+                limit,
+                with_total,
+            };
+            (client, request, crate::pagination::first_token(next_token))
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Operations whose HTTP method is not idempotent (POST) but that the spec marks
+/// `x-idempotent: true`: sending one twice has the effect of sending it once, so the
+/// request hooks retry them like a GET.
+pub(crate) const IDEMPOTENT_OPERATIONS: &[&str] = &[];

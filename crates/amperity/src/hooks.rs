@@ -1,5 +1,8 @@
 //! The request hooks of the generated client: the one place that knows auth, pacing, retries,
 //! tracing and the version-deprecation headers. Every generated operation goes through them.
+//!
+//! Retries know what is safe: a request the server may have acted on is sent again only when
+//! repeating it is harmless (see [`Replay`]).
 
 use std::time::Instant;
 
@@ -12,7 +15,7 @@ use crate::Client;
 use crate::auth::Token;
 use crate::capture::{self, ResponseRecord};
 use crate::client_state::ClientState;
-use crate::retry::is_retryable_status;
+use crate::retry::{Replay, is_retryable_status};
 
 const TENANT_HEADER: HeaderName = HeaderName::from_static("amperity-tenant");
 
@@ -65,6 +68,7 @@ async fn send_with_retries(
     info: &OperationInfo,
 ) -> reqwest::Result<Response> {
     let policy = state.retry_policy();
+    let replay = Replay::of(request.method(), info.operation_id);
     let mut retry = 0u32;
     let mut reauthenticated = false;
     let mut attempt = 0u32;
@@ -72,7 +76,7 @@ async fn send_with_retries(
         attempt += 1;
         let call_span = tracing::Span::current();
         call_span.record("attempts", attempt);
-        // A request with a streaming body cannot be sent twice; ours (GET) always can.
+        // A request with a streaming body cannot be sent twice; ours (JSON or none) always can.
         let retry_copy = request.try_clone();
         state.pacer().ready().await;
         let outcome = send_once(client, request, info.operation_id, attempt).await;
@@ -82,13 +86,19 @@ async fn send_with_retries(
                 let status = response.status();
                 call_span.record("status", status.as_u16());
                 warn_on_deprecation(state, response.headers());
-                if may_retry && is_retryable_status(status) {
+                if is_retryable_status(status) && !replay.after_status(status) {
+                    // A 5xx or a 408 to a request the server may have acted on: sending it again
+                    // could act twice. The caller's error says so.
+                    capture::declined_retry();
+                    return Ok(response);
+                } else if may_retry && is_retryable_status(status) {
                     let wait = policy.delay_after(retry, Some(response.headers()));
                     tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
                     tokio::time::sleep(wait).await;
                     retry += 1;
                 } else if status == StatusCode::UNAUTHORIZED && !reauthenticated {
-                    // An expired token: ask the provider for a fresh one, once.
+                    // An expired token: ask the provider for a fresh one, once. The server
+                    // refused the request, so even a POST can go again.
                     reauthenticated = true;
                     let Some(fresh) = fresh_token(state, retry_copy.as_ref()).await else {
                         return Ok(response);
@@ -103,6 +113,10 @@ async fn send_with_retries(
                 } else {
                     return Ok(response);
                 }
+            }
+            Err(error) if !replay.after_transport_error(&error) => {
+                capture::declined_retry();
+                return Err(error);
             }
             Err(error) if may_retry => {
                 let wait = policy.backoff(retry);

@@ -14,9 +14,9 @@ mod error;
 mod generated;
 mod hooks;
 mod pacing;
+mod pagination;
 mod retry;
 mod segments;
-mod walk;
 
 pub use auth::{StaticToken, Token, TokenError, TokenProvider};
 pub use client_state::ClientState;
@@ -26,12 +26,13 @@ pub use config::{
 };
 pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
+pub use pagination::{Items, PAGES_AHEAD, Page, Pages};
 pub use retry::RetryPolicy;
-pub use segments::{ListSegments, Page, Pages, Segments, SegmentsExt};
-pub use walk::PAGES_AHEAD;
+#[allow(deprecated)]
+pub use segments::SegmentsExt;
 
 /// The types most programs need: `use amperity::prelude::*;`.
 pub mod prelude {
     pub use crate::types::Segment;
-    pub use crate::{Client, ClientBuilder, ClientInfo, Error, Region, SegmentsExt};
+    pub use crate::{Client, ClientBuilder, ClientInfo, Error, Region};
 }

@@ -6,8 +6,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+use crate::generated::IDEMPOTENT_OPERATIONS;
 
 /// How a client retries failed requests.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +62,44 @@ impl RetryPolicy {
             .and_then(retry_after)
             .map(|wait| wait.min(self.max_retry_after))
             .unwrap_or_else(|| self.backoff(retry))
+    }
+}
+
+/// Whether a request may be sent again after a failure that a retry could cure.
+///
+/// Sending an idempotent request twice has the effect of sending it once: GET, and the POSTs the
+/// spec marks `x-idempotent` (stopping a workflow run). Any other request (starting a workflow
+/// run) goes again only when the server certainly did not act on it: the connection failed
+/// before the request was sent, or the server answered 429, which refuses the request. After a
+/// 5xx, a 408, a timeout or a connection cut while the request was out, the server may have
+/// acted, and a second run would be a second run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// Safe to send again after any transient failure.
+    Idempotent,
+    /// Sent again only when the server certainly did not act on it.
+    OnlyIfNotActedOn,
+}
+
+impl Replay {
+    /// How a request of `method` for the operation `operation_id` may be repeated.
+    pub(crate) fn of(method: &Method, operation_id: &str) -> Self {
+        if method.is_idempotent() || IDEMPOTENT_OPERATIONS.contains(&operation_id) {
+            Replay::Idempotent
+        } else {
+            Replay::OnlyIfNotActedOn
+        }
+    }
+
+    /// Whether a retryable status leaves the request safe to send again.
+    pub(crate) fn after_status(self, status: StatusCode) -> bool {
+        self == Replay::Idempotent || status == StatusCode::TOO_MANY_REQUESTS
+    }
+
+    /// Whether a transport error leaves the request safe to send again: for a request that is
+    /// not idempotent, only a failure to connect, which happens before anything is sent.
+    pub(crate) fn after_transport_error(self, error: &reqwest::Error) -> bool {
+        self == Replay::Idempotent || error.is_connect()
     }
 }
 
@@ -119,6 +159,22 @@ mod tests {
         let policy = RetryPolicy::default();
         let wait = policy.delay_after(0, Some(&headers("3600")));
         assert_eq!(wait, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_post_is_repeated_only_where_the_server_certainly_did_not_act() {
+        assert_eq!(
+            Replay::of(&Method::GET, "list_segments"),
+            Replay::Idempotent
+        );
+        let start = Replay::of(&Method::POST, "start_workflow_run");
+        assert_eq!(start, Replay::OnlyIfNotActedOn);
+        assert!(start.after_status(StatusCode::TOO_MANY_REQUESTS));
+        for code in [408, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(code).unwrap();
+            assert!(!start.after_status(status), "{code}");
+            assert!(Replay::Idempotent.after_status(status), "{code}");
+        }
     }
 
     #[test]

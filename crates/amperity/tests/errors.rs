@@ -17,7 +17,7 @@ async fn an_html_page_from_a_proxy_is_a_decode_error_with_status_type_and_snippe
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     let server = Scripted::start(vec![Canned::raw(200, "text/html", html)]).await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("expected Decode, got {error:?}")
     };
@@ -40,7 +40,7 @@ async fn truncated_json_is_a_decode_error() {
     )])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(
         matches!(&error, Error::Decode(d) if d.status.map(|s| s.as_u16()) == Some(200)),
         "{error:?}"
@@ -55,7 +55,7 @@ async fn a_body_of_the_wrong_shape_is_a_decode_error() {
     )])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
 }
 
@@ -66,7 +66,7 @@ async fn error_bodies_become_api_errors_that_name_status_message_and_request_id(
     });
     let server = Scripted::start(vec![Canned::json(404, body)]).await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     let api = error.api_error().expect("an API error");
     assert_eq!(api.trace_id.as_deref(), Some("t-9"));
     assert_eq!(api.body.as_ref().unwrap().extra["hint"], "x");
@@ -88,7 +88,7 @@ async fn auth_failures_have_their_own_variants() {
     ] {
         let server = Scripted::start(vec![Canned::error(status, "no")]).await;
         let client = client_for(&server.base_url).build().unwrap();
-        let error = client.segments().first_page().await.unwrap_err();
+        let error = client.list_segments().page().await.unwrap_err();
         assert!(is_expected(&error), "{status}: {error:?}");
     }
 }
@@ -100,7 +100,7 @@ async fn an_undeclared_status_with_an_html_body_keeps_status_and_snippet() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert_eq!(error.status().unwrap().as_u16(), 418);
     assert_eq!(error.request_id(), Some("edge-7"));
     assert!(error.to_string().contains("teapot"), "{error}");
@@ -117,7 +117,7 @@ async fn a_server_that_does_not_answer_in_time_is_a_timeout() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(
         matches!(error, Error::Timeout(Timeout::Attempt(Some(d))) if d == Duration::from_millis(200)),
         "{error:?}"
@@ -137,7 +137,7 @@ async fn the_overall_timeout_bounds_retries() {
         .overall_timeout(Duration::from_millis(350))
         .build()
         .unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(
         matches!(error, Error::Timeout(Timeout::Overall(_))),
         "{error:?}"
@@ -184,7 +184,7 @@ async fn the_token_never_appears_in_traces_errors_or_debug_output() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     let outputs = [
         traces.text(),
         error.to_string(),
@@ -211,8 +211,8 @@ async fn deprecation_headers_warn_once_per_client_and_are_on_the_page() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let page = client.segments().first_page().await.unwrap();
-    client.clone().segments().first_page().await.unwrap();
+    let page = client.list_segments().page().await.unwrap();
+    client.clone().list_segments().page().await.unwrap();
     assert_eq!(
         page.deprecation.as_deref(),
         Some("Tue, 1 Sep 2026 23:59:59 GMT")

@@ -4,7 +4,6 @@ mod support;
 
 use std::time::Duration;
 
-use amperity::prelude::*;
 use futures::future::join_all;
 use support::{Canned, Scripted, client_for};
 
@@ -19,7 +18,7 @@ async fn clones_and_concurrent_calls_share_one_evenly_spaced_budget() {
     // Twelve calls at once from twelve clones: a burst is exactly what pacing must prevent.
     let calls = (0..12).map(|_| {
         let client = client.clone();
-        async move { client.segments().first_page().await.unwrap() }
+        async move { client.list_segments().page().await.unwrap() }
     });
     join_all(calls).await;
     let arrivals: Vec<_> = server.requests().iter().map(|r| r.at).collect();

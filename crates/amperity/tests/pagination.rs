@@ -18,7 +18,7 @@ async fn a_walk_follows_next_token_until_it_is_missing() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let stream = client.segments().page_size(2).stream();
+    let stream = client.list_segments().limit(2).stream();
     assert_send(&stream);
     let ids: Vec<String> = stream.map_ok(|s| s.id).try_collect().await.unwrap();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
@@ -46,7 +46,7 @@ async fn a_null_or_empty_next_token_also_ends_the_walk() {
         ])
         .await;
         let client = client_for(&server.base_url).build().unwrap();
-        let pages: Vec<_> = client.segments().pages().try_collect().await.unwrap();
+        let pages: Vec<_> = client.list_segments().pages().try_collect().await.unwrap();
         assert_eq!(pages.len(), 2, "next_token {last}");
         assert_eq!(pages[1].next_token, None);
         assert_eq!(server.requests().len(), 2);
@@ -62,7 +62,7 @@ async fn a_repeated_next_token_is_an_error_naming_it_not_a_loop() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let results: Vec<_> = client.segments().pages().collect().await;
+    let results: Vec<_> = client.list_segments().pages().collect().await;
     assert_eq!(results.len(), 3, "two pages, then the error, then the end");
     assert!(results[0].is_ok() && results[1].is_ok());
     let error = results[2].as_ref().unwrap_err();
@@ -81,7 +81,7 @@ async fn a_walk_runs_ahead_one_page_at_first_and_further_as_the_caller_reads_on(
         .collect();
     let server = Scripted::start(pages).await;
     let client = client_for(&server.base_url).build().unwrap();
-    let mut pages = client.segments().pages();
+    let mut pages = client.list_segments().pages();
 
     // Waits until the server has seen `expected` requests, then a little longer, to see that no
     // request beyond them goes out: a count, not a timing.
@@ -99,13 +99,13 @@ async fn a_walk_runs_ahead_one_page_at_first_and_further_as_the_caller_reads_on(
 
     // The caller holds the first page and asks for nothing more: one page ahead, no further.
     let first = pages.try_next().await.unwrap().unwrap();
-    assert_eq!(first.segments[0].id, "s0");
+    assert_eq!(first.items[0].id, "s0");
     assert_eq!(settle(2).await, 2);
 
     // Each further page the caller asks for doubles the window (2, 4, 8), up to `PAGES_AHEAD`
     // pages past the one it holds.
     let rest: Vec<_> = (&mut pages).take(3).try_collect().await.unwrap();
-    let ids: Vec<_> = rest.iter().map(|p| p.segments[0].id.as_str()).collect();
+    let ids: Vec<_> = rest.iter().map(|p| p.items[0].id.as_str()).collect();
     assert_eq!(ids, ["s1", "s2", "s3"]);
     assert_eq!(
         settle(4 + amperity::PAGES_AHEAD).await,
@@ -114,7 +114,7 @@ async fn a_walk_runs_ahead_one_page_at_first_and_further_as_the_caller_reads_on(
 
     // And it stays there as the caller reads on.
     let next = pages.try_next().await.unwrap().unwrap();
-    assert_eq!(next.segments[0].id, "s4");
+    assert_eq!(next.items[0].id, "s4");
     assert_eq!(
         settle(5 + amperity::PAGES_AHEAD).await,
         5 + amperity::PAGES_AHEAD
@@ -141,7 +141,7 @@ async fn a_cursor_anywhere_in_the_page_is_followed_in_order() {
     .await;
     let client = client_for(&server.base_url).build().unwrap();
     let ids: Vec<String> = client
-        .segments()
+        .list_segments()
         .stream()
         .map_ok(|s| s.id)
         .try_collect()
@@ -162,7 +162,7 @@ async fn a_cursor_anywhere_in_the_page_is_followed_in_order() {
 async fn streams_are_lazy_until_polled() {
     let server = Scripted::start(vec![Canned::page(&["a"], None)]).await;
     let client = client_for(&server.base_url).build().unwrap();
-    let stream = client.segments().stream();
+    let stream = client.list_segments().stream();
     tokio::task::yield_now().await;
     assert!(server.requests().is_empty());
     let segments: Vec<_> = stream.try_collect().await.unwrap();
@@ -178,9 +178,9 @@ async fn with_total_is_sent_and_the_first_pages_total_is_reachable() {
     .await;
     let client = client_for(&server.base_url).build().unwrap();
     let page = client
-        .segments()
+        .list_segments()
         .with_total(true)
-        .first_page()
+        .page()
         .await
         .unwrap();
     assert_eq!(page.total, Some(42));
@@ -198,8 +198,8 @@ async fn fields_the_spec_does_not_name_are_kept() {
     )])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let page = client.segments().first_page().await.unwrap();
-    let segment = &page.segments[0];
+    let page = client.list_segments().page().await.unwrap();
+    let segment = &page.items[0];
     assert_eq!(segment.status.as_deref(), Some("active"));
     assert_eq!(segment.extra["color"], "teal");
     assert_eq!(segment.extra["size"], json!({"n": 3}));
@@ -219,7 +219,7 @@ async fn an_error_mid_walk_ends_the_stream_after_the_pages_before_it() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let results: Vec<_> = client.segments().stream().collect().await;
+    let results: Vec<_> = client.list_segments().stream().collect().await;
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].as_ref().unwrap().id, "a");
     assert_eq!(

@@ -2,7 +2,6 @@
 
 mod support;
 
-use amperity::prelude::*;
 use amperity_httpmock::MockServerExt;
 use httpmock::MockServer;
 use serde_json::json;
@@ -38,8 +37,8 @@ fn every_request_carries_tenant_token_and_version_exactly_once() {
         then.ok(&page(None));
     });
     let client = support::client_for(&server.base_url()).build().unwrap();
-    let page = runtime().block_on(client.segments().first_page()).unwrap();
-    assert_eq!(page.segments[0].name, "Holiday Segment");
+    let page = runtime().block_on(client.list_segments().page()).unwrap();
+    assert_eq!(page.items[0].name, "Holiday Segment");
     mock.assert_calls(1);
 }
 
@@ -57,10 +56,11 @@ fn query_parameters_are_encoded() {
     runtime()
         .block_on(
             client
-                .segments()
-                .page_size(250)
+                .list_segments()
+                .limit(250)
                 .with_total(true)
-                .page(Some("a+b/c=d&e")),
+                .next_token("a+b/c=d&e")
+                .page(),
         )
         .unwrap();
     mock.assert_calls(1);

@@ -16,8 +16,8 @@ async fn retries_429_with_retry_after_then_503_then_succeeds() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let page = client.segments().first_page().await.unwrap();
-    assert_eq!(page.segments.len(), 1);
+    let page = client.list_segments().page().await.unwrap();
+    assert_eq!(page.items.len(), 1);
     let seen = server.requests();
     assert_eq!(seen.len(), 3);
     // Retry-After: 1 was honoured (the configured backoff alone is at most 40 ms).
@@ -33,7 +33,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    client.segments().first_page().await.unwrap();
+    client.list_segments().page().await.unwrap();
     let seen = server.requests();
     assert!(seen[1].at - seen[0].at >= Duration::from_millis(900));
 }
@@ -47,7 +47,7 @@ async fn every_transient_status_is_retried() {
         ])
         .await;
         let client = client_for(&server.base_url).build().unwrap();
-        client.segments().first_page().await.unwrap();
+        client.list_segments().page().await.unwrap();
         assert_eq!(server.requests().len(), 2, "status {status}");
     }
 }
@@ -57,7 +57,7 @@ async fn client_errors_are_never_retried() {
     for status in [400, 401, 403, 404] {
         let server = Scripted::start(vec![Canned::error(status, "no")]).await;
         let client = client_for(&server.base_url).build().unwrap();
-        let error = client.segments().first_page().await.unwrap_err();
+        let error = client.list_segments().page().await.unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), status);
         assert_eq!(server.requests().len(), 1, "status {status}");
     }
@@ -70,7 +70,7 @@ async fn giving_up_reports_the_last_error_with_its_retry_after() {
     ])
     .await;
     let client = client_for(&server.base_url).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert_eq!(
         server.requests().len(),
         3,
@@ -87,7 +87,7 @@ async fn giving_up_reports_the_last_error_with_its_retry_after() {
 async fn zero_retries_means_one_attempt() {
     let server = Scripted::start(vec![Canned::error(503, "down")]).await;
     let client = client_for(&server.base_url).max_retries(0).build().unwrap();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(matches!(error, Error::Api(_)), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -103,7 +103,7 @@ async fn connection_failures_are_retried_then_reported() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let error = client.segments().first_page().await.unwrap_err();
+    let error = client.list_segments().page().await.unwrap_err();
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     assert!(
         error.to_string().starts_with("connection failed"),
@@ -144,7 +144,7 @@ async fn a_401_asks_the_token_provider_for_a_fresh_token_once() {
         })
         .build()
         .unwrap();
-    client.segments().first_page().await.unwrap();
+    client.list_segments().page().await.unwrap();
     let seen = server.requests();
     assert_eq!(seen[0].headers["authorization"], "Bearer expired-token");
     assert_eq!(seen[1].headers["authorization"], "Bearer fresh-token");

@@ -73,7 +73,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         format!("{:.3} s ({})", median(&raw), per_page(median(&raw))),
     ));
     rows.push(Row::info(
-        "SDK `segments().page(token)`: same walk, wall (median)",
+        "SDK `list_segments().page()`: same walk, wall (median)",
         format!("{:.3} s ({})", median(&sdk), per_page(median(&sdk))),
     ));
     rows.push(Row::goal(
@@ -135,7 +135,7 @@ fn overhead(env: &Env, rows: &mut Vec<Row>, notes: &mut Vec<String>) -> Result<(
         "SDK overhead: `crates/amperity/benches/sdk_overhead.rs` (release) walks {pages} pages \
          of `limit={limit}` one request at a time against a release amperity-mock \
          (`--rate-limit 0`), {} rounds, rotating the order of five ways each round after an \
-         untimed warm-up: the SDK (`client.segments().page_size({limit}).page(token)`, default \
+         untimed warm-up: the SDK (`client.list_segments().limit({limit}).next_token(token).page()`, default \
          retries, pacing off), raw reqwest (the same reqwest, `bytes()` then \
          `serde_json::from_slice` into plain structs), raw reqwest decoding into the SDK's \
          generated `SegmentPage`, raw reqwest reading only `next_token`, and the SDK's \

@@ -1,4 +1,10 @@
-//! Generates the client and the httpmock helpers from `spec/openapi.yaml` with progenitor.
+//! Generates the client and the httpmock helpers from `spec/openapi.yaml` with progenitor, and
+//! adds what the SDK layer needs from the spec that progenitor does not generate: methods on
+//! the request builders (`builder_methods`) and which operations are safe to repeat
+//! (`idempotency`).
+
+mod builder_methods;
+mod idempotency;
 
 use std::path::{Path, PathBuf};
 
@@ -141,14 +147,17 @@ fn render(root: &Path) -> Result<Vec<Output>> {
         generator.httpmock(&spec, SPEC.crate_path)
     })?;
 
+    let mut client = parse_rust(client)?;
+    builder_methods::add(&mut client)?;
+    idempotency::add(&mut client, &spec)?;
     Ok(vec![
         Output {
             path: SPEC.client.into(),
-            contents: format_rust(client)?,
+            contents: format_rust(&client),
         },
         Output {
             path: SPEC.mocks.into(),
-            contents: format_rust(mocks)?,
+            contents: format_rust(&parse_rust(mocks)?),
         },
     ])
 }
@@ -261,9 +270,12 @@ fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
     serde_json::from_value(value).with_context(|| format!("{} is not OpenAPI 3.0", path.display()))
 }
 
-fn format_rust(tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("generated code does not parse")?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+fn parse_rust(tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).context("generated code does not parse")
+}
+
+fn format_rust(file: &syn::File) -> String {
+    format!("{HEADER}{}", prettyplease::unparse(file))
 }
 
 #[cfg(test)]
