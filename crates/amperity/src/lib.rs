@@ -2,6 +2,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// Generated code names the SDK's own types as `amperity::types::...`, the path that also works
+// from the httpmock crate (see xtask's `open_enums`).
+extern crate self as amperity;
+
 mod auth;
 mod call;
 mod capture;

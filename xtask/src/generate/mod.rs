@@ -1,16 +1,19 @@
 //! Generates the client and the httpmock helpers from `spec/openapi.yaml` with progenitor, and
 //! adds what the SDK layer needs from the spec that progenitor does not generate: methods on
-//! the request builders (`builder_methods`) and which operations are safe to repeat
-//! (`idempotency`).
+//! the request builders (`builder_methods`), which operations are safe to repeat
+//! (`idempotency`), and enumerations open to values added later (`open_enums`).
 
 mod builder_methods;
 mod idempotency;
+mod open_enums;
+#[cfg(test)]
+mod step_tests;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 use crate::change_report;
 
@@ -140,7 +143,8 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 
 fn render(root: &Path) -> Result<Vec<Output>> {
     let spec = load_spec(&root.join(SPEC.path))?;
-    let mut generator = Generator::new(&settings());
+    let enums = open_enums::find(&spec)?;
+    let mut generator = Generator::new(&settings(&enums));
 
     let client = progenitor_step("the client", || generator.generate_tokens(&spec))?;
     let mocks = progenitor_step("the httpmock helpers", || {
@@ -148,6 +152,7 @@ fn render(root: &Path) -> Result<Vec<Output>> {
     })?;
 
     let mut client = parse_rust(client)?;
+    open_enums::add(&mut client, &enums)?;
     builder_methods::add(&mut client)?;
     idempotency::add(&mut client, &spec)?;
     Ok(vec![
@@ -193,8 +198,16 @@ fn progenitor_step<T>(
 }
 
 /// The generator settings: every choice that shapes the generated code lives here.
-fn settings() -> GenerationSettings {
+fn settings(enums: &[open_enums::OpenEnum]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    // Enumerations stay open to values added later; `open_enums` writes the types.
+    for open in enums {
+        settings.with_replacement(
+            &open.name,
+            open_enums::replacement_path(SPEC.crate_path, &open.name),
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
+    }
     settings
         // Builder calls read well with optional query parameters (`.limit(100).with_total(true)`).
         .with_interface(InterfaceStyle::Builder)
