@@ -2,6 +2,8 @@
 //! records what it was sent, and helpers for clients pointed at a server.
 #![allow(dead_code)]
 
+pub mod faults;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
