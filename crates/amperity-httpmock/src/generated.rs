@@ -7,6 +7,426 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use amperity::*;
+    pub struct ListAuditEventsWhen(::httpmock::When);
+    impl ListAuditEventsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/audit-events$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListAuditEventsApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn happened_from<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("happened_from", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("happened_from"))
+            }
+        }
+        pub fn happened_to<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("happened_to", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("happened_to"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn next_token<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListAuditEventsNextToken>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("next_token", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("next_token"))
+            }
+        }
+        pub fn with_total<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("with_total", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("with_total"))
+            }
+        }
+    }
+    pub struct ListAuditEventsThen(::httpmock::Then);
+    impl ListAuditEventsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AuditEventPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListCampaignsWhen(::httpmock::When);
+    impl ListCampaignsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/campaigns$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListCampaignsApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn destination_data_template_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCampaignsDestinationDataTemplateId>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self.0.query_param("destination_data_template_id", value.to_string()),
+                )
+            } else {
+                Self(self.0.query_param_missing("destination_data_template_id"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn next_token<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCampaignsNextToken>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("next_token", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("next_token"))
+            }
+        }
+        pub fn with_total<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("with_total", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("with_total"))
+            }
+        }
+    }
+    pub struct ListCampaignsThen(::httpmock::Then);
+    impl ListCampaignsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CampaignPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListIngestJobsWhen(::httpmock::When);
+    impl ListIngestJobsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/ingest/jobs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListIngestJobsApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn created_from(self, value: &str) -> Self {
+            Self(self.0.query_param("created_from", value.to_string()))
+        }
+        pub fn created_to(self, value: &str) -> Self {
+            Self(self.0.query_param("created_to", value.to_string()))
+        }
+        pub fn with_total<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("with_total", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("with_total"))
+            }
+        }
+    }
+    pub struct ListIngestJobsThen(::httpmock::Then);
+    impl ListIngestJobsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IngestJobPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListSegmentsWhen(::httpmock::When);
     impl ListSegmentsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -141,16 +561,255 @@ pub mod operations {
             )
         }
     }
+    pub struct ListWorkflowRunsWhen(::httpmock::When);
+    impl ListWorkflowRunsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/workflow/runs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListWorkflowRunsApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn created_from<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created_from", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created_from"))
+            }
+        }
+        pub fn created_to<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created_to", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created_to"))
+            }
+        }
+        pub fn ended_from<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ended_from", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ended_from"))
+            }
+        }
+        pub fn ended_to<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ended_to", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ended_to"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU32>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("limit", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn next_token<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListWorkflowRunsNextToken>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("next_token", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("next_token"))
+            }
+        }
+        pub fn state<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::WorkflowRunState>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("state", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("state"))
+            }
+        }
+        pub fn type_<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::WorkflowType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("type", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("type"))
+            }
+        }
+        pub fn with_total<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("with_total", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("with_total"))
+            }
+        }
+    }
+    pub struct ListWorkflowRunsThen(::httpmock::Then);
+    impl ListWorkflowRunsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkflowRunPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_audit_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAuditEventsWhen, operations::ListAuditEventsThen);
+    fn list_campaigns<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCampaignsWhen, operations::ListCampaignsThen);
+    fn list_ingest_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListIngestJobsWhen, operations::ListIngestJobsThen);
     fn list_segments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSegmentsWhen, operations::ListSegmentsThen);
+    fn list_workflow_runs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListWorkflowRunsWhen, operations::ListWorkflowRunsThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_audit_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListAuditEventsWhen, operations::ListAuditEventsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListAuditEventsWhen::new(when),
+                operations::ListAuditEventsThen::new(then),
+            )
+        })
+    }
+    fn list_campaigns<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCampaignsWhen, operations::ListCampaignsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCampaignsWhen::new(when),
+                operations::ListCampaignsThen::new(then),
+            )
+        })
+    }
+    fn list_ingest_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListIngestJobsWhen, operations::ListIngestJobsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListIngestJobsWhen::new(when),
+                operations::ListIngestJobsThen::new(then),
+            )
+        })
+    }
     fn list_segments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSegmentsWhen, operations::ListSegmentsThen),
@@ -159,6 +818,17 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListSegmentsWhen::new(when),
                 operations::ListSegmentsThen::new(then),
+            )
+        })
+    }
+    fn list_workflow_runs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListWorkflowRunsWhen, operations::ListWorkflowRunsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListWorkflowRunsWhen::new(when),
+                operations::ListWorkflowRunsThen::new(then),
             )
         })
     }

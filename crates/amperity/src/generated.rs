@@ -8,6 +8,130 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///One action of a user (or an API key) in the tenant or one of its sandboxes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuditEvent {
+        ///The Amperity internal identifier of the event.
+        pub event_id: ::std::string::String,
+        ///The type of the event, a namespaced name such as `:amperity.alert.audience/created`.
+        pub event_type: ::std::string::String,
+        ///When the action happened, in UTC.
+        pub happened_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The identifier of the object the action was on.
+        pub object_id: ::std::string::String,
+        ///A composed string that describes the objects the action was on. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_name: ::std::option::Option<::std::string::String>,
+        ///The IP address of the user who initiated the action.
+        pub origin_ip: ::std::string::String,
+        ///The email address of the user who initiated the action.
+        pub principal_email: ::std::string::String,
+        ///The authentication identifier of the user who initiated the action; it may be an API key or a non-human user.
+        pub principal_id: ::std::string::String,
+        ///The friendly name of the user, when there is one; otherwise the email address or the API key.
+        pub principal_name: ::std::string::String,
+        ///The identifier of the session the action came from.
+        pub session_id: ::std::string::String,
+        ///The ID of the tenant the action was in; it may be a sandbox.
+        pub tenant: ::std::string::String,
+        ///The tenant family: when `tenant` is a sandbox, the ID of its production tenant; otherwise `tenant` itself.
+        pub tenant_family: ::std::string::String,
+        ///The user agent of the client that initiated the action.
+        pub user_agent: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuditEvent {
+        pub fn builder() -> builder::AuditEvent {
+            Default::default()
+        }
+    }
+    ///One page of audit events.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuditEventPage {
+        ///The audit events on this page (up to 1000).
+        pub data: ::std::vec::Vec<AuditEvent>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuditEventPage {
+        pub fn builder() -> builder::AuditEventPage {
+            Default::default()
+        }
+    }
+    ///A campaign defined in the tenant.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Campaign {
+        ///When the campaign was or will be delivered, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deliver_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The Amperity internal identifier of the campaign.
+        pub id: ::std::string::String,
+        ///The name of the campaign.
+        pub name: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl Campaign {
+        pub fn builder() -> builder::Campaign {
+            Default::default()
+        }
+    }
+    ///One page of campaigns.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CampaignPage {
+        ///The campaigns on this page.
+        pub data: ::std::vec::Vec<Campaign>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CampaignPage {
+        pub fn builder() -> builder::CampaignPage {
+            Default::default()
+        }
+    }
     ///The body of every error response.
     #[derive(
         ::serde::Deserialize,
@@ -34,6 +158,572 @@ pub mod types {
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
+        }
+    }
+    ///An ingest job, with a summary of every table it loaded.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJob {
+        ///The identifier of the ingest job.
+        pub id: ::std::string::String,
+        ///What the job did to each table (feed) it loaded.
+        pub tables: ::std::vec::Vec<IngestJobTable>,
+        ///The Amperity internal identifier of the workflow that ran the job.
+        pub workflow_id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJob {
+        pub fn builder() -> builder::IngestJob {
+            Default::default()
+        }
+    }
+    ///One file an ingest job read.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobFile {
+        ///The number of records of the file with an ingest error.
+        pub errors: u64,
+        ///The identifier of the file.
+        pub file_id: ::std::string::String,
+        ///The name of the file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The number of records read from the file.
+        pub read: u64,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobFile {
+        pub fn builder() -> builder::IngestJobFile {
+            Default::default()
+        }
+    }
+    ///The ingest jobs that started within the requested window. Shaped like a page, but the whole window comes in one response.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobPage {
+        ///The ingest jobs.
+        pub data: ::std::vec::Vec<IngestJob>,
+        /**Present in some responses, but GET /ingest/jobs does not accept it: ask for the next
+time window instead.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobPage {
+        pub fn builder() -> builder::IngestJobPage {
+            Default::default()
+        }
+    }
+    /**The state of an ingest job on one table; the same value as the Status column of a
+workflow's page in Amperity. Some states are only seen while the job is active.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the
+"In progress" state of Amperity's documentation is not listed because its spelling on the
+wire is not documented: expect values that are not listed here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum IngestJobState {
+        #[serde(rename = "scheduled")]
+        Scheduled,
+        #[serde(rename = "started")]
+        Started,
+        #[serde(rename = "running")]
+        Running,
+        #[serde(rename = "finalizing")]
+        Finalizing,
+        #[serde(rename = "succeeded")]
+        Succeeded,
+        #[serde(rename = "stopping")]
+        Stopping,
+        #[serde(rename = "stopped")]
+        Stopped,
+        #[serde(rename = "failed")]
+        Failed,
+        #[serde(rename = "skipped")]
+        Skipped,
+        #[serde(rename = "canceled")]
+        Canceled,
+    }
+    impl ::std::fmt::Display for IngestJobState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Scheduled => f.write_str("scheduled"),
+                Self::Started => f.write_str("started"),
+                Self::Running => f.write_str("running"),
+                Self::Finalizing => f.write_str("finalizing"),
+                Self::Succeeded => f.write_str("succeeded"),
+                Self::Stopping => f.write_str("stopping"),
+                Self::Stopped => f.write_str("stopped"),
+                Self::Failed => f.write_str("failed"),
+                Self::Skipped => f.write_str("skipped"),
+                Self::Canceled => f.write_str("canceled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for IngestJobState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "scheduled" => Ok(Self::Scheduled),
+                "started" => Ok(Self::Started),
+                "running" => Ok(Self::Running),
+                "finalizing" => Ok(Self::Finalizing),
+                "succeeded" => Ok(Self::Succeeded),
+                "stopping" => Ok(Self::Stopping),
+                "stopped" => Ok(Self::Stopped),
+                "failed" => Ok(Self::Failed),
+                "skipped" => Ok(Self::Skipped),
+                "canceled" => Ok(Self::Canceled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for IngestJobState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for IngestJobState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What an ingest job did to one table, loaded from one feed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobTable {
+        ///When the job ended on this table, in UTC. Missing while it runs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The number of rows with an ingest error (for example a value that does not match the field's data type).
+        pub errors: u64,
+        ///The ID of the feed.
+        pub feed_id: ::std::string::String,
+        ///The files read for this table.
+        pub files: ::std::vec::Vec<IngestJobFile>,
+        ///The number of rows inserted into the table.
+        pub inserted: u64,
+        ///The identifier of the ingest job.
+        pub job_id: ::std::string::String,
+        ///The number of rows read from the feed.
+        pub read: u64,
+        ///The number of duplicate rows that were not loaded.
+        pub rejected: u64,
+        ///When the job started on this table, in UTC. Missing before it starts.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub state: IngestJobState,
+        ///The name of the table.
+        pub table_name: ::std::string::String,
+        ///The number of rows updated in the table.
+        pub updated: u64,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobTable {
+        pub fn builder() -> builder::IngestJobTable {
+            Default::default()
+        }
+    }
+    ///`ListAuditEventsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListAuditEventsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListAuditEventsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListAuditEventsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListAuditEventsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListAuditEventsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListAuditEventsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListAuditEventsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListAuditEventsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListAuditEventsNextToken> for ::std::string::String {
+        fn from(value: ListAuditEventsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListAuditEventsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListAuditEventsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListAuditEventsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAuditEventsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCampaignsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCampaignsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListCampaignsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCampaignsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListCampaignsDestinationDataTemplateId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCampaignsDestinationDataTemplateId(::std::string::String);
+    impl ::std::ops::Deref for ListCampaignsDestinationDataTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCampaignsDestinationDataTemplateId>
+    for ::std::string::String {
+        fn from(value: ListCampaignsDestinationDataTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsDestinationDataTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsDestinationDataTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCampaignsDestinationDataTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCampaignsDestinationDataTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCampaignsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCampaignsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListCampaignsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCampaignsNextToken> for ::std::string::String {
+        fn from(value: ListCampaignsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCampaignsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCampaignsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListIngestJobsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListIngestJobsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListIngestJobsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListIngestJobsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListIngestJobsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListIngestJobsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ListSegmentsApiVersion`
@@ -152,6 +842,122 @@ pub mod types {
                 })
         }
     }
+    ///`ListWorkflowRunsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListWorkflowRunsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListWorkflowRunsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListWorkflowRunsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkflowRunsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkflowRunsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListWorkflowRunsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkflowRunsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListWorkflowRunsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkflowRunsNextToken> for ::std::string::String {
+        fn from(value: ListWorkflowRunsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkflowRunsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkflowRunsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkflowRunsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkflowRunsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A segment defined in the tenant.
     #[derive(
         ::serde::Deserialize,
@@ -204,8 +1010,1204 @@ pub mod types {
             Default::default()
         }
     }
+    ///Why a workflow run or task failed (or was stopped). Amperity's Workflows page shows the message for every failed run.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowError {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attribution: ::std::option::Option<WorkflowErrorAttribution>,
+        ///More about the error, in no fixed shape. May be missing or `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::serde_json::Value>,
+        ///The error message.
+        pub message: ::std::string::String,
+        ///A period-delimited name of where the error occurred.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowError {
+        pub fn builder() -> builder::WorkflowError {
+            Default::default()
+        }
+    }
+    /**Where an error comes from. `customer`: the configuration in Amperity; updating it, then
+rerunning the workflow, often resolves the error. `platform`: a component or service
+Amperity relies on; such errors are often transient, and rerunning the workflow resolves
+them, though some need Amperity Support.
+
+Amperity may add values (an added enumeration value is a non-breaking change): expect
+values that are not listed here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowErrorAttribution {
+        #[serde(rename = "customer")]
+        Customer,
+        #[serde(rename = "platform")]
+        Platform,
+    }
+    impl ::std::fmt::Display for WorkflowErrorAttribution {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Customer => f.write_str("customer"),
+                Self::Platform => f.write_str("platform"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowErrorAttribution {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "customer" => Ok(Self::Customer),
+                "platform" => Ok(Self::Platform),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowErrorAttribution {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowErrorAttribution {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**A run of a workflow. The `overview` view (the default of GET /workflow/runs/{workflow-id})
+has only `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`; other
+fields depend on the view, the run's state, its tasks and whether an error occurred.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRun {
+        ///When the run started, in UTC.
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Identifies Amperity's configuration when the run ended, or when an error occurred.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_version: ::std::option::Option<::std::string::String>,
+        ///When the run ended, in UTC. Missing while it runs. From `created_at` to `ended_at` is the run's runtime.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<WorkflowError>,
+        ///The identifier of the workflow run.
+        pub id: ::std::string::String,
+        ///Identifies Amperity's configuration when the run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub launched_version: ::std::option::Option<::std::string::String>,
+        ///The name of the workflow, as on its page in Amperity.
+        pub name: ::std::string::String,
+        ///The email address of the Amperity user who started the run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_email: ::std::option::Option<::std::string::String>,
+        ///The identifier of the Amperity user who started the run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_id: ::std::option::Option<::std::string::String>,
+        ///The name of the Amperity user who started the run (for example `Automated workflow`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_name: ::std::option::Option<::std::string::String>,
+        pub state: WorkflowRunState,
+        ///The tasks of the run. In the `verbose` view only.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub task_instances: ::std::vec::Vec<WorkflowTaskInstance>,
+        ///The ID of the tenant.
+        pub tenant: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: WorkflowType,
+        ///After how many milliseconds of running a warning says the run takes longer than expected. Only for workflows that write tables to storage with SQL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub warn_after_ms: ::std::option::Option<u64>,
+        ///The identifier of the workflow; the Definition ID of the Task Details dialog in Amperity. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workflow_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRun {
+        pub fn builder() -> builder::WorkflowRun {
+            Default::default()
+        }
+    }
+    ///One page of workflow runs.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRunPage {
+        ///The workflow runs on this page.
+        pub data: ::std::vec::Vec<WorkflowRun>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRunPage {
+        pub fn builder() -> builder::WorkflowRunPage {
+            Default::default()
+        }
+    }
+    /**The state of a workflow run; the same value as the Status column of the Workflows page in
+Amperity.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the "In
+progress" and "Running with failures" states of Amperity's documentation are not listed
+because their spelling on the wire is not documented: expect values that are not listed
+here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowRunState {
+        #[serde(rename = "scheduled")]
+        Scheduled,
+        #[serde(rename = "started")]
+        Started,
+        #[serde(rename = "running")]
+        Running,
+        #[serde(rename = "paused")]
+        Paused,
+        #[serde(rename = "stopping")]
+        Stopping,
+        #[serde(rename = "stopped")]
+        Stopped,
+        #[serde(rename = "canceling")]
+        Canceling,
+        #[serde(rename = "canceled")]
+        Canceled,
+        #[serde(rename = "succeeded")]
+        Succeeded,
+        #[serde(rename = "failed")]
+        Failed,
+    }
+    impl ::std::fmt::Display for WorkflowRunState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Scheduled => f.write_str("scheduled"),
+                Self::Started => f.write_str("started"),
+                Self::Running => f.write_str("running"),
+                Self::Paused => f.write_str("paused"),
+                Self::Stopping => f.write_str("stopping"),
+                Self::Stopped => f.write_str("stopped"),
+                Self::Canceling => f.write_str("canceling"),
+                Self::Canceled => f.write_str("canceled"),
+                Self::Succeeded => f.write_str("succeeded"),
+                Self::Failed => f.write_str("failed"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "scheduled" => Ok(Self::Scheduled),
+                "started" => Ok(Self::Started),
+                "running" => Ok(Self::Running),
+                "paused" => Ok(Self::Paused),
+                "stopping" => Ok(Self::Stopping),
+                "stopped" => Ok(Self::Stopped),
+                "canceling" => Ok(Self::Canceling),
+                "canceled" => Ok(Self::Canceled),
+                "succeeded" => Ok(Self::Succeeded),
+                "failed" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowRunState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The service that runs a task.
+
+Amperity may add values (an added enumeration value is a non-breaking change): expect
+values that are not listed here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowTaskExecutionType {
+        #[serde(rename = "spark-sql")]
+        SparkSql,
+        #[serde(rename = "prodigal")]
+        Prodigal,
+        #[serde(rename = "prodigal-aurora")]
+        ProdigalAurora,
+        #[serde(rename = "databricks")]
+        Databricks,
+        #[serde(rename = "identity")]
+        Identity,
+        #[serde(rename = "task-identity")]
+        TaskIdentity,
+        #[serde(rename = "legacy")]
+        Legacy,
+    }
+    impl ::std::fmt::Display for WorkflowTaskExecutionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SparkSql => f.write_str("spark-sql"),
+                Self::Prodigal => f.write_str("prodigal"),
+                Self::ProdigalAurora => f.write_str("prodigal-aurora"),
+                Self::Databricks => f.write_str("databricks"),
+                Self::Identity => f.write_str("identity"),
+                Self::TaskIdentity => f.write_str("task-identity"),
+                Self::Legacy => f.write_str("legacy"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowTaskExecutionType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "spark-sql" => Ok(Self::SparkSql),
+                "prodigal" => Ok(Self::Prodigal),
+                "prodigal-aurora" => Ok(Self::ProdigalAurora),
+                "databricks" => Ok(Self::Databricks),
+                "identity" => Ok(Self::Identity),
+                "task-identity" => Ok(Self::TaskIdentity),
+                "legacy" => Ok(Self::Legacy),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowTaskExecutionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowTaskExecutionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A task of a workflow run. Which fields are present depends on the type of task.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowTaskInstance {
+        ///When the task started, in UTC (the Started field of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When the task ended, in UTC (the Completed field of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<WorkflowError>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub execution_type: ::std::option::Option<WorkflowTaskExecutionType>,
+        ///The identifier of the task instance (the Task ID of the Task Details dialog in Amperity).
+        pub id: ::std::string::String,
+        ///The name of the task, as the Task column of the workflow's page shows it (for example `Generating database` or `Syncing tables`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///An identifier given to the task where the engine that runs it cannot provide a run ID (the Job ID of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub run_id: ::std::option::Option<::std::string::String>,
+        pub state: WorkflowTaskState,
+        ///When the task's state last changed, in UTC; often the same as `ended_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state_changed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The identifier of the task's definition.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_definition_id: ::std::option::Option<::std::string::String>,
+        ///The type of the task's definition, named like a workflow run's `type` (for example `bridge.sync` or `campaign.append-results`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_definition_type: ::std::option::Option<::std::string::String>,
+        ///The identifier of the task instance, as `id`. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_instance_id: ::std::option::Option<::std::string::String>,
+        ///The ID of the tenant.
+        pub tenant: ::std::string::String,
+        ///After how many milliseconds of running the task is forced to stop.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timeout_ms: ::std::option::Option<u64>,
+        ///The identifier of the workflow run the task belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workflow_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowTaskInstance {
+        pub fn builder() -> builder::WorkflowTaskInstance {
+            Default::default()
+        }
+    }
+    /**The state of a task of a workflow run; the same value as the Status column of a
+workflow's page in Amperity. Some states are only seen while the task is active.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the "In
+progress" and "Up for retry" states of Amperity's documentation are not listed because
+their spelling on the wire is not documented: expect values that are not listed here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowTaskState {
+        #[serde(rename = "scheduled")]
+        Scheduled,
+        #[serde(rename = "started")]
+        Started,
+        #[serde(rename = "running")]
+        Running,
+        #[serde(rename = "paused")]
+        Paused,
+        #[serde(rename = "finalizing")]
+        Finalizing,
+        #[serde(rename = "stopping")]
+        Stopping,
+        #[serde(rename = "stopped")]
+        Stopped,
+        #[serde(rename = "canceled")]
+        Canceled,
+        #[serde(rename = "skipped")]
+        Skipped,
+        #[serde(rename = "succeeded")]
+        Succeeded,
+        #[serde(rename = "failed")]
+        Failed,
+    }
+    impl ::std::fmt::Display for WorkflowTaskState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Scheduled => f.write_str("scheduled"),
+                Self::Started => f.write_str("started"),
+                Self::Running => f.write_str("running"),
+                Self::Paused => f.write_str("paused"),
+                Self::Finalizing => f.write_str("finalizing"),
+                Self::Stopping => f.write_str("stopping"),
+                Self::Stopped => f.write_str("stopped"),
+                Self::Canceled => f.write_str("canceled"),
+                Self::Skipped => f.write_str("skipped"),
+                Self::Succeeded => f.write_str("succeeded"),
+                Self::Failed => f.write_str("failed"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowTaskState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "scheduled" => Ok(Self::Scheduled),
+                "started" => Ok(Self::Started),
+                "running" => Ok(Self::Running),
+                "paused" => Ok(Self::Paused),
+                "finalizing" => Ok(Self::Finalizing),
+                "stopping" => Ok(Self::Stopping),
+                "stopped" => Ok(Self::Stopped),
+                "canceled" => Ok(Self::Canceled),
+                "skipped" => Ok(Self::Skipped),
+                "succeeded" => Ok(Self::Succeeded),
+                "failed" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowTaskState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowTaskState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The type of a workflow run, a namespaced name such as `campaign.send`; the Type column of
+the Workflows page in Amperity shows it by name.
+
+Only the types that appear in Amperity's examples are listed. Most workflows are of a type
+related to one of these areas: bridge sync, C360 validation, campaign results, campaign
+send, CCPA delete, compact campaign recipients table, courier, courier group, data refresh,
+database, domain table schema migration, file upload, ingest, input validation report
+update, manual campaign run, manual index run, orchestration, orchestration group,
+predictive job, record deletion, system migration on campaigns recipients table, UID2
+enrichment, update campaign recipients table. Expect values that are not listed here.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowType {
+        #[serde(rename = "amperity.orchestration.orchestration/run")]
+        AmperityOrchestrationOrchestrationRun,
+        #[serde(rename = "campaign.fetch")]
+        CampaignFetch,
+        #[serde(rename = "campaign.send")]
+        CampaignSend,
+        #[serde(rename = "courier.group/run")]
+        CourierGroupRun,
+    }
+    impl ::std::fmt::Display for WorkflowType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AmperityOrchestrationOrchestrationRun => {
+                    f.write_str("amperity.orchestration.orchestration/run")
+                }
+                Self::CampaignFetch => f.write_str("campaign.fetch"),
+                Self::CampaignSend => f.write_str("campaign.send"),
+                Self::CourierGroupRun => f.write_str("courier.group/run"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "amperity.orchestration.orchestration/run" => {
+                    Ok(Self::AmperityOrchestrationOrchestrationRun)
+                }
+                "campaign.fetch" => Ok(Self::CampaignFetch),
+                "campaign.send" => Ok(Self::CampaignSend),
+                "courier.group/run" => Ok(Self::CourierGroupRun),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AuditEvent {
+            event_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            event_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            happened_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            object_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            object_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin_ip: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_email: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tenant_family: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuditEvent {
+            fn default() -> Self {
+                Self {
+                    event_id: Err("no value supplied for event_id".to_string()),
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    happened_at: Err("no value supplied for happened_at".to_string()),
+                    object_id: Err("no value supplied for object_id".to_string()),
+                    object_name: Ok(Default::default()),
+                    origin_ip: Err("no value supplied for origin_ip".to_string()),
+                    principal_email: Err(
+                        "no value supplied for principal_email".to_string(),
+                    ),
+                    principal_id: Err("no value supplied for principal_id".to_string()),
+                    principal_name: Err(
+                        "no value supplied for principal_name".to_string(),
+                    ),
+                    session_id: Err("no value supplied for session_id".to_string()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    tenant_family: Err(
+                        "no value supplied for tenant_family".to_string(),
+                    ),
+                    user_agent: Err("no value supplied for user_agent".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuditEvent {
+            pub fn event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_id: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn happened_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.happened_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for happened_at: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+            pub fn object_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_name: {e}")
+                    });
+                self
+            }
+            pub fn origin_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin_ip: {e}")
+                    });
+                self
+            }
+            pub fn principal_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn principal_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for principal_id: {e}")
+                    });
+                self
+            }
+            pub fn principal_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn tenant_family<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_family = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_family: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuditEvent> for super::AuditEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuditEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_id: value.event_id?,
+                    event_type: value.event_type?,
+                    happened_at: value.happened_at?,
+                    object_id: value.object_id?,
+                    object_name: value.object_name?,
+                    origin_ip: value.origin_ip?,
+                    principal_email: value.principal_email?,
+                    principal_id: value.principal_id?,
+                    principal_name: value.principal_name?,
+                    session_id: value.session_id?,
+                    tenant: value.tenant?,
+                    tenant_family: value.tenant_family?,
+                    user_agent: value.user_agent?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuditEvent> for AuditEvent {
+            fn from(value: super::AuditEvent) -> Self {
+                Self {
+                    event_id: Ok(value.event_id),
+                    event_type: Ok(value.event_type),
+                    happened_at: Ok(value.happened_at),
+                    object_id: Ok(value.object_id),
+                    object_name: Ok(value.object_name),
+                    origin_ip: Ok(value.origin_ip),
+                    principal_email: Ok(value.principal_email),
+                    principal_id: Ok(value.principal_id),
+                    principal_name: Ok(value.principal_name),
+                    session_id: Ok(value.session_id),
+                    tenant: Ok(value.tenant),
+                    tenant_family: Ok(value.tenant_family),
+                    user_agent: Ok(value.user_agent),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuditEventPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AuditEvent>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuditEventPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuditEventPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AuditEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuditEventPage> for super::AuditEventPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuditEventPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuditEventPage> for AuditEventPage {
+            fn from(value: super::AuditEventPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Campaign {
+            deliver_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Campaign {
+            fn default() -> Self {
+                Self {
+                    deliver_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl Campaign {
+            pub fn deliver_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deliver_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deliver_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Campaign> for super::Campaign {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Campaign,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deliver_at: value.deliver_at?,
+                    id: value.id?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Campaign> for Campaign {
+            fn from(value: super::Campaign) -> Self {
+                Self {
+                    deliver_at: Ok(value.deliver_at),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CampaignPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Campaign>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CampaignPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CampaignPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Campaign>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignPage> for super::CampaignPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignPage> for CampaignPage {
+            fn from(value: super::CampaignPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -319,6 +2321,578 @@ pub mod types {
                     request_id: Ok(value.request_id),
                     status: Ok(value.status),
                     trace_id: Ok(value.trace_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJob {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tables: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJobTable>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJob {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    tables: Err("no value supplied for tables".to_string()),
+                    workflow_id: Err("no value supplied for workflow_id".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJob {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn tables<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJobTable>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tables = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tables: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJob> for super::IngestJob {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJob,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    tables: value.tables?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJob> for IngestJob {
+            fn from(value: super::IngestJob) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    tables: Ok(value.tables),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobFile {
+            errors: ::std::result::Result<u64, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            read: ::std::result::Result<u64, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobFile {
+            fn default() -> Self {
+                Self {
+                    errors: Err("no value supplied for errors".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    name: Ok(Default::default()),
+                    read: Err("no value supplied for read".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobFile {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobFile> for super::IngestJobFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    file_id: value.file_id?,
+                    name: value.name?,
+                    read: value.read?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobFile> for IngestJobFile {
+            fn from(value: super::IngestJobFile) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    file_id: Ok(value.file_id),
+                    name: Ok(value.name),
+                    read: Ok(value.read),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJob>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJob>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobPage> for super::IngestJobPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobPage> for IngestJobPage {
+            fn from(value: super::IngestJobPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobTable {
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            errors: ::std::result::Result<u64, ::std::string::String>,
+            feed_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            files: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJobFile>,
+                ::std::string::String,
+            >,
+            inserted: ::std::result::Result<u64, ::std::string::String>,
+            job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read: ::std::result::Result<u64, ::std::string::String>,
+            rejected: ::std::result::Result<u64, ::std::string::String>,
+            started_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<super::IngestJobState, ::std::string::String>,
+            table_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<u64, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobTable {
+            fn default() -> Self {
+                Self {
+                    ended_at: Ok(Default::default()),
+                    errors: Err("no value supplied for errors".to_string()),
+                    feed_id: Err("no value supplied for feed_id".to_string()),
+                    files: Err("no value supplied for files".to_string()),
+                    inserted: Err("no value supplied for inserted".to_string()),
+                    job_id: Err("no value supplied for job_id".to_string()),
+                    read: Err("no value supplied for read".to_string()),
+                    rejected: Err("no value supplied for rejected".to_string()),
+                    started_at: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    table_name: Err("no value supplied for table_name".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobTable {
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn feed_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feed_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feed_id: {e}")
+                    });
+                self
+            }
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJobFile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn inserted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inserted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inserted: {e}")
+                    });
+                self
+            }
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+            pub fn read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read: {e}")
+                    });
+                self
+            }
+            pub fn rejected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rejected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rejected: {e}")
+                    });
+                self
+            }
+            pub fn started_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.started_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for started_at: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IngestJobState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn table_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.table_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for table_name: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobTable> for super::IngestJobTable {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobTable,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ended_at: value.ended_at?,
+                    errors: value.errors?,
+                    feed_id: value.feed_id?,
+                    files: value.files?,
+                    inserted: value.inserted?,
+                    job_id: value.job_id?,
+                    read: value.read?,
+                    rejected: value.rejected?,
+                    started_at: value.started_at?,
+                    state: value.state?,
+                    table_name: value.table_name?,
+                    updated: value.updated?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobTable> for IngestJobTable {
+            fn from(value: super::IngestJobTable) -> Self {
+                Self {
+                    ended_at: Ok(value.ended_at),
+                    errors: Ok(value.errors),
+                    feed_id: Ok(value.feed_id),
+                    files: Ok(value.files),
+                    inserted: Ok(value.inserted),
+                    job_id: Ok(value.job_id),
+                    read: Ok(value.read),
+                    rejected: Ok(value.rejected),
+                    started_at: Ok(value.started_at),
+                    state: Ok(value.state),
+                    table_name: Ok(value.table_name),
+                    updated: Ok(value.updated),
                     extra: Ok(value.extra),
                 }
             }
@@ -523,6 +3097,918 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowError {
+            attribution: ::std::result::Result<
+                ::std::option::Option<super::WorkflowErrorAttribution>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowError {
+            fn default() -> Self {
+                Self {
+                    attribution: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowError {
+            pub fn attribution<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowErrorAttribution>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attribution = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attribution: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowError> for super::WorkflowError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attribution: value.attribution?,
+                    data: value.data?,
+                    message: value.message?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowError> for WorkflowError {
+            fn from(value: super::WorkflowError) -> Self {
+                Self {
+                    attribution: Ok(value.attribution),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowRun {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            current_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<super::WorkflowError>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            launched_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            principal_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            principal_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            principal_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<super::WorkflowRunState, ::std::string::String>,
+            task_instances: ::std::result::Result<
+                ::std::vec::Vec<super::WorkflowTaskInstance>,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<super::WorkflowType, ::std::string::String>,
+            warn_after_ms: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRun {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    current_version: Ok(Default::default()),
+                    ended_at: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    launched_version: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    principal_email: Ok(Default::default()),
+                    principal_id: Ok(Default::default()),
+                    principal_name: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    task_instances: Ok(Default::default()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    warn_after_ms: Ok(Default::default()),
+                    workflow_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRun {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn current_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn launched_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.launched_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for launched_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn principal_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn principal_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for principal_id: {e}")
+                    });
+                self
+            }
+            pub fn principal_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkflowRunState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn task_instances<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowTaskInstance>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_instances = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_instances: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkflowType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn warn_after_ms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warn_after_ms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for warn_after_ms: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRun> for super::WorkflowRun {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRun,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    current_version: value.current_version?,
+                    ended_at: value.ended_at?,
+                    error: value.error?,
+                    id: value.id?,
+                    launched_version: value.launched_version?,
+                    name: value.name?,
+                    principal_email: value.principal_email?,
+                    principal_id: value.principal_id?,
+                    principal_name: value.principal_name?,
+                    state: value.state?,
+                    task_instances: value.task_instances?,
+                    tenant: value.tenant?,
+                    type_: value.type_?,
+                    warn_after_ms: value.warn_after_ms?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRun> for WorkflowRun {
+            fn from(value: super::WorkflowRun) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    current_version: Ok(value.current_version),
+                    ended_at: Ok(value.ended_at),
+                    error: Ok(value.error),
+                    id: Ok(value.id),
+                    launched_version: Ok(value.launched_version),
+                    name: Ok(value.name),
+                    principal_email: Ok(value.principal_email),
+                    principal_id: Ok(value.principal_id),
+                    principal_name: Ok(value.principal_name),
+                    state: Ok(value.state),
+                    task_instances: Ok(value.task_instances),
+                    tenant: Ok(value.tenant),
+                    type_: Ok(value.type_),
+                    warn_after_ms: Ok(value.warn_after_ms),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowRunPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkflowRun>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRunPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRunPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowRun>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRunPage> for super::WorkflowRunPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRunPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRunPage> for WorkflowRunPage {
+            fn from(value: super::WorkflowRunPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowTaskInstance {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<super::WorkflowError>,
+                ::std::string::String,
+            >,
+            execution_type: ::std::result::Result<
+                ::std::option::Option<super::WorkflowTaskExecutionType>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            run_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                super::WorkflowTaskState,
+                ::std::string::String,
+            >,
+            state_changed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            task_definition_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_definition_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            timeout_ms: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowTaskInstance {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    ended_at: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                    execution_type: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    label: Ok(Default::default()),
+                    run_id: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    state_changed_at: Ok(Default::default()),
+                    task_definition_id: Ok(Default::default()),
+                    task_definition_type: Ok(Default::default()),
+                    task_instance_id: Ok(Default::default()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    timeout_ms: Ok(Default::default()),
+                    workflow_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowTaskInstance {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn execution_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowTaskExecutionType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.execution_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for execution_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn run_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.run_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for run_id: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkflowTaskState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn state_changed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state_changed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for state_changed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_definition_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_definition_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_definition_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_definition_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_definition_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_definition_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn timeout_ms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timeout_ms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timeout_ms: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowTaskInstance>
+        for super::WorkflowTaskInstance {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowTaskInstance,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    ended_at: value.ended_at?,
+                    error: value.error?,
+                    execution_type: value.execution_type?,
+                    id: value.id?,
+                    label: value.label?,
+                    run_id: value.run_id?,
+                    state: value.state?,
+                    state_changed_at: value.state_changed_at?,
+                    task_definition_id: value.task_definition_id?,
+                    task_definition_type: value.task_definition_type?,
+                    task_instance_id: value.task_instance_id?,
+                    tenant: value.tenant?,
+                    timeout_ms: value.timeout_ms?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowTaskInstance> for WorkflowTaskInstance {
+            fn from(value: super::WorkflowTaskInstance) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    ended_at: Ok(value.ended_at),
+                    error: Ok(value.error),
+                    execution_type: Ok(value.execution_type),
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    run_id: Ok(value.run_id),
+                    state: Ok(value.state),
+                    state_changed_at: Ok(value.state_changed_at),
+                    task_definition_id: Ok(value.task_definition_id),
+                    task_definition_type: Ok(value.task_definition_type),
+                    task_instance_id: Ok(value.task_instance_id),
+                    tenant: Ok(value.tenant),
+                    timeout_ms: Ok(value.timeout_ms),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -561,7 +4047,16 @@ pub mod types {
 /**Client for Amperity API
 
 The Amperity API gives programmatic access to an Amperity tenant. This document describes the
-**GET /segments** endpoint, which lists the segments of a tenant.
+control-plane API, version 2024-04-01:
+
+- **Audit events**: `GET /audit-events`, the log of user activity in a tenant.
+- **Campaigns**: `GET /campaigns`, the campaigns of a tenant.
+- **Segments**: `GET /segments`, the segments of a tenant.
+- **Ingest jobs**: `GET /ingest/jobs` and `GET /ingest/jobs/{job-id}`, what was loaded into the
+  tenant's tables.
+- **Workflow runs**: `GET /workflow/runs` and `GET /workflow/runs/{workflow-id}` to follow
+  workflows, `POST /workflow/runs` to start one and `POST /workflow/runs/{workflow-id}/stop` to
+  stop one.
 
 ## Authentication
 
@@ -586,13 +4081,24 @@ Before a version is retired, responses carry a `Deprecation` header (at least 6 
 and a `Sunset` header (at least 3 months after the deprecation date), for example
 `Deprecation: Tue, 1 Sep 2024 23:59:59 GMT` and `Sunset: Wed, 1 Dec 2024 23:59:59 GMT`.
 
+Added enumeration values are non-breaking too: wherever this document lists the values of a
+field (a workflow run's `state`, say), a response may carry a value that is not listed yet.
+
 ## Pagination
 
 Lists are paginated with an opaque cursor. A response carries `data` (this page's items) and,
 when another page exists, `next_token`. Pass that value back as the `next_token` query
 parameter to get the next page. A missing, `null` or empty `next_token` marks the last page.
 `limit` sets the page size; `with_total=true` adds `total`, the count of all results, which can
-be expensive to compute on large lists.
+be expensive to compute on large lists. Each list says which of these parameters it takes:
+`GET /ingest/jobs` takes only `with_total` and returns one time window at once.
+
+## Time windows
+
+Query parameters that bound a time window (`happened_from`, `created_to`, ...) take an ISO 8601
+timestamp in UTC, complete (`2026-04-01T11:11:11Z`) or partial (`2026-04-01`). The start of a
+window is inclusive, its end exclusive. Timestamps in responses are complete RFC 3339 date-times
+in UTC, such as `2026-04-09T17:21:06.747Z`.
 
 ## Rate limits
 
@@ -663,6 +4169,127 @@ impl ClientInfo<crate::client_state::ClientState> for Client {
 }
 impl ClientHooks<crate::client_state::ClientState> for &Client {}
 impl Client {
+    /**List audit events
+
+Returns one page of the audit events of the tenant named by `amperity-tenant`: who did
+what to which object, when, from where. A page holds up to 1000 events. Follow
+`next_token` to read every page.
+
+Requested for a production tenant, the log includes the events of its sandboxes; requested
+for a sandbox, only that sandbox's events. `happened_from` and `happened_to` restrict it to
+a time window.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/audit-events?limit=10&with_total=true&happened_from=2026-04-01&happened_to=2026-04-10' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/audit-events`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `happened_from`: The start (inclusive) of the time window of the events, an ISO 8601 timestamp in UTC: complete (`2026-04-01T11:11:11Z`) or partial (`2026-04-01`).
+- `happened_to`: The end (exclusive) of the time window of the events, an ISO 8601 timestamp in UTC: complete (`2026-04-10T11:11:11Z`) or partial (`2026-04-10`).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_audit_events()
+    .api_version(api_version)
+    .happened_from(happened_from)
+    .happened_to(happened_to)
+    .limit(limit)
+    .next_token(next_token)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_audit_events(&self) -> builder::ListAuditEvents<'_> {
+        builder::ListAuditEvents::new(self)
+    }
+    /**List campaigns
+
+Returns one page of the campaigns of the tenant named by `amperity-tenant`, optionally only
+those that use one data template. Follow `next_token` to read every page.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/campaigns?limit=12&with_total=true&destination_data_template_id=ptg-1abcAB4C2' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/campaigns`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `destination_data_template_id`: Only the campaigns configured to use this data template. Copy the template's ID in Amperity from the Destinations page (the row's menu, then Copy ID).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_campaigns()
+    .api_version(api_version)
+    .destination_data_template_id(destination_data_template_id)
+    .limit(limit)
+    .next_token(next_token)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_campaigns(&self) -> builder::ListCampaigns<'_> {
+        builder::ListCampaigns::new(self)
+    }
+    /**List ingest jobs
+
+Returns the ingest jobs of the tenant named by `amperity-tenant` that started within a time
+window of at most 7 days, each with a summary of every table it loaded (rows read, inserted,
+updated, rejected and in error) and of every file it read.
+
+This list is not paginated: it takes no `limit` and no `next_token`, and returns the whole
+window at once. Responses may carry a `next_token`, which this endpoint does not accept; to
+read more, ask for the next window.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/ingest/jobs?created_from=2026-10-01&created_to=2026-10-07' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/ingest/jobs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `created_from`: The start (inclusive) of the time window in which the jobs started, an ISO 8601 timestamp in UTC: complete (`2026-10-01T00:00:00Z`) or partial (`2026-10-01`). The window, up to `created_to`, spans at most 7 days.
+- `created_to`: The end (exclusive) of the time window in which the jobs started, an ISO 8601 timestamp in UTC: complete (`2026-10-07T00:00:00Z`) or partial (`2026-10-07`). The window, from `created_from`, spans at most 7 days.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_ingest_jobs()
+    .api_version(api_version)
+    .created_from(created_from)
+    .created_to(created_to)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_ingest_jobs(&self) -> builder::ListIngestJobs<'_> {
+        builder::ListIngestJobs::new(self)
+    }
     /**List segments
 
 Returns one page of the segments in the tenant named by `amperity-tenant`. Follow
@@ -698,6 +4325,54 @@ let response = client.list_segments()
     pub fn list_segments(&self) -> builder::ListSegments<'_> {
         builder::ListSegments::new(self)
     }
+    /**List workflow runs
+
+Returns one page of the workflow runs of the tenant named by `amperity-tenant`, optionally
+only those created or ended within a time window, in one state, or of one type. Follow
+`next_token` to read every page.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/workflow/runs?limit=12&with_total=true&created_from=2026-04-01&state=succeeded' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/workflow/runs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `created_from`: Only runs created at or after this time, an ISO 8601 timestamp in UTC: complete (`2026-04-01T00:00:00Z`) or partial (`2026-04-01`).
+- `created_to`: Only runs created before this time (exclusive), an ISO 8601 timestamp in UTC: complete (`2026-04-30T00:00:00Z`) or partial (`2026-04-30`).
+- `ended_from`: Only runs that ended at or after this time, an ISO 8601 timestamp in UTC: complete (`2026-04-01T00:00:00Z`) or partial (`2026-04-01`).
+- `ended_to`: Only runs that ended before this time (exclusive), an ISO 8601 timestamp in UTC: complete (`2026-04-30T00:00:00Z`) or partial (`2026-04-30`).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `state`: Only runs in this state (for example `succeeded`). See `WorkflowRunState` for the values; a value not listed there may be sent as well.
+- `type_`: Only runs of this type (for example `courier.group/run`). Any `type` that a listed run carries may be sent, including types not listed in `WorkflowType`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_workflow_runs()
+    .api_version(api_version)
+    .created_from(created_from)
+    .created_to(created_to)
+    .ended_from(ended_from)
+    .ended_to(ended_to)
+    .limit(limit)
+    .next_token(next_token)
+    .state(state)
+    .type_(type_)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_workflow_runs(&self) -> builder::ListWorkflowRuns<'_> {
+        builder::ListWorkflowRuns::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -708,6 +4383,575 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_audit_events`]
+
+[`Client::list_audit_events`]: super::Client::list_audit_events*/
+    #[derive(Debug, Clone)]
+    pub struct ListAuditEvents<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListAuditEventsApiVersion>, String>,
+        happened_from: Result<Option<::std::string::String>, String>,
+        happened_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListAuditEventsNextToken>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListAuditEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                happened_from: Ok(None),
+                happened_to: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAuditEventsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAuditEventsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn happened_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.happened_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for happened_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn happened_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.happened_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for happened_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAuditEventsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAuditEventsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/audit-events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AuditEventPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                happened_from,
+                happened_to,
+                limit,
+                next_token,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let happened_from = happened_from.map_err(Error::InvalidRequest)?;
+            let happened_to = happened_to.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/audit-events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("happened_from", &happened_from),
+                )
+                .query(&progenitor_client::QueryParam::new("happened_to", &happened_to))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_audit_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_campaigns`]
+
+[`Client::list_campaigns`]: super::Client::list_campaigns*/
+    #[derive(Debug, Clone)]
+    pub struct ListCampaigns<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListCampaignsApiVersion>, String>,
+        destination_data_template_id: Result<
+            Option<types::ListCampaignsDestinationDataTemplateId>,
+            String,
+        >,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListCampaignsNextToken>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListCampaigns<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                destination_data_template_id: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn destination_data_template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsDestinationDataTemplateId>,
+        {
+            self.destination_data_template_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsDestinationDataTemplateId` for destination_data_template_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/campaigns`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CampaignPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                destination_data_template_id,
+                limit,
+                next_token,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let destination_data_template_id = destination_data_template_id
+                .map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "destination_data_template_id",
+                        &destination_data_template_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_campaigns",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_ingest_jobs`]
+
+[`Client::list_ingest_jobs`]: super::Client::list_ingest_jobs*/
+    #[derive(Debug, Clone)]
+    pub struct ListIngestJobs<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListIngestJobsApiVersion>, String>,
+        created_from: Result<::std::string::String, String>,
+        created_to: Result<::std::string::String, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListIngestJobs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                created_from: Err("created_from was not initialized".to_string()),
+                created_to: Err("created_to was not initialized".to_string()),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListIngestJobsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListIngestJobsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_from = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_to = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/ingest/jobs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IngestJobPage>, Error<types::ErrorResponse>> {
+            let Self { client, api_version, created_from, created_to, with_total } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let created_from = created_from.map_err(Error::InvalidRequest)?;
+            let created_to = created_to.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/ingest/jobs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("created_from", &created_from),
+                )
+                .query(&progenitor_client::QueryParam::new("created_to", &created_to))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_ingest_jobs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_segments`]
 
 [`Client::list_segments`]: super::Client::list_segments*/
@@ -812,6 +5056,284 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_segments",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_workflow_runs`]
+
+[`Client::list_workflow_runs`]: super::Client::list_workflow_runs*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkflowRuns<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListWorkflowRunsApiVersion>, String>,
+        created_from: Result<Option<::std::string::String>, String>,
+        created_to: Result<Option<::std::string::String>, String>,
+        ended_from: Result<Option<::std::string::String>, String>,
+        ended_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListWorkflowRunsNextToken>, String>,
+        state: Result<Option<types::WorkflowRunState>, String>,
+        type_: Result<Option<types::WorkflowType>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListWorkflowRuns<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                created_from: Ok(None),
+                created_to: Ok(None),
+                ended_from: Ok(None),
+                ended_to: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                state: Ok(None),
+                type_: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkflowRunsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListWorkflowRunsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ended_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ended_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ended_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ended_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ended_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ended_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkflowRunsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListWorkflowRunsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkflowRunState>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `WorkflowRunState` for state failed".to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkflowType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `WorkflowType` for type_ failed".to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workflow/runs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRunPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                created_from,
+                created_to,
+                ended_from,
+                ended_to,
+                limit,
+                next_token,
+                state,
+                type_,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let created_from = created_from.map_err(Error::InvalidRequest)?;
+            let created_to = created_to.map_err(Error::InvalidRequest)?;
+            let ended_from = ended_from.map_err(Error::InvalidRequest)?;
+            let ended_to = ended_to.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workflow/runs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("created_from", &created_from),
+                )
+                .query(&progenitor_client::QueryParam::new("created_to", &created_to))
+                .query(&progenitor_client::QueryParam::new("ended_from", &ended_from))
+                .query(&progenitor_client::QueryParam::new("ended_to", &ended_to))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workflow_runs",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
