@@ -427,6 +427,115 @@ pub mod operations {
             )
         }
     }
+    pub struct GetIngestJobWhen(::httpmock::When);
+    impl GetIngestJobWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/ingest/jobs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn job_id(self, value: &types::GetIngestJobJobId) -> Self {
+            let re = regex::Regex::new(&format!("^/ingest/jobs/{}$", value.to_string()))
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::GetIngestJobApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+    }
+    pub struct GetIngestJobThen(::httpmock::Then);
+    impl GetIngestJobThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::IngestJob) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListSegmentsWhen(::httpmock::When);
     impl ListSegmentsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -755,6 +864,365 @@ pub mod operations {
             )
         }
     }
+    pub struct StartWorkflowRunWhen(::httpmock::When);
+    impl StartWorkflowRunWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/workflow/runs$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::StartWorkflowRunApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn body(self, value: &types::WorkflowRunRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StartWorkflowRunThen(::httpmock::Then);
+    impl StartWorkflowRunThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::WorkflowRun) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetWorkflowRunWhen(::httpmock::When);
+    impl GetWorkflowRunWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/workflow/runs/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn workflow_id(self, value: &types::GetWorkflowRunWorkflowId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/workflow/runs/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::GetWorkflowRunApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+        pub fn view<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::WorkflowRunView>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("view", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("view"))
+            }
+        }
+    }
+    pub struct GetWorkflowRunThen(::httpmock::Then);
+    impl GetWorkflowRunThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkflowRun) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StopWorkflowRunWhen(::httpmock::When);
+    impl StopWorkflowRunWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/workflow/runs/[^/]*/stop$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn workflow_id(self, value: &types::StopWorkflowRunWorkflowId) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/workflow/runs/{}/stop$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn api_version<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::StopWorkflowRunApiVersion>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("api_version", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("api_version"))
+            }
+        }
+    }
+    pub struct StopWorkflowRunThen(::httpmock::Then);
+    impl StopWorkflowRunThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkflowRun) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn conflict(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(409u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(500u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn service_unavailable(self, value: &types::ErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(503u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -769,12 +1237,24 @@ pub trait MockServerExt {
     fn list_ingest_jobs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListIngestJobsWhen, operations::ListIngestJobsThen);
+    fn get_ingest_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetIngestJobWhen, operations::GetIngestJobThen);
     fn list_segments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSegmentsWhen, operations::ListSegmentsThen);
     fn list_workflow_runs<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListWorkflowRunsWhen, operations::ListWorkflowRunsThen);
+    fn start_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::StartWorkflowRunWhen, operations::StartWorkflowRunThen);
+    fn get_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetWorkflowRunWhen, operations::GetWorkflowRunThen);
+    fn stop_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::StopWorkflowRunWhen, operations::StopWorkflowRunThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn list_audit_events<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -810,6 +1290,17 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn get_ingest_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetIngestJobWhen, operations::GetIngestJobThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetIngestJobWhen::new(when),
+                operations::GetIngestJobThen::new(then),
+            )
+        })
+    }
     fn list_segments<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListSegmentsWhen, operations::ListSegmentsThen),
@@ -829,6 +1320,39 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ListWorkflowRunsWhen::new(when),
                 operations::ListWorkflowRunsThen::new(then),
+            )
+        })
+    }
+    fn start_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::StartWorkflowRunWhen, operations::StartWorkflowRunThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StartWorkflowRunWhen::new(when),
+                operations::StartWorkflowRunThen::new(then),
+            )
+        })
+    }
+    fn get_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetWorkflowRunWhen, operations::GetWorkflowRunThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetWorkflowRunWhen::new(when),
+                operations::GetWorkflowRunThen::new(then),
+            )
+        })
+    }
+    fn stop_workflow_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::StopWorkflowRunWhen, operations::StopWorkflowRunThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StopWorkflowRunWhen::new(when),
+                operations::StopWorkflowRunThen::new(then),
             )
         })
     }

@@ -160,6 +160,238 @@ pub mod types {
             Default::default()
         }
     }
+    ///`GetIngestJobApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GetIngestJobApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for GetIngestJobApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetIngestJobApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetIngestJobApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetIngestJobApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetIngestJobJobId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetIngestJobJobId(::std::string::String);
+    impl ::std::ops::Deref for GetIngestJobJobId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetIngestJobJobId> for ::std::string::String {
+        fn from(value: GetIngestJobJobId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetIngestJobJobId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetIngestJobJobId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetIngestJobJobId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetIngestJobJobId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GetWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for GetWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetWorkflowRunWorkflowId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkflowRunWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkflowRunWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkflowRunWorkflowId> for ::std::string::String {
+        fn from(value: GetWorkflowRunWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkflowRunWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkflowRunWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///An ingest job, with a summary of every table it loaded.
     #[derive(
         ::serde::Deserialize,
@@ -1010,6 +1242,174 @@ wire is not documented: expect values that are not listed here.
             Default::default()
         }
     }
+    ///`StartWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StartWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for StartWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StartWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StartWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`StopWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StopWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for StopWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StopWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StopWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StopWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`StopWorkflowRunWorkflowId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct StopWorkflowRunWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for StopWorkflowRunWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<StopWorkflowRunWorkflowId> for ::std::string::String {
+        fn from(value: StopWorkflowRunWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for StopWorkflowRunWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StopWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StopWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StopWorkflowRunWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///Why a workflow run or task failed (or was stopped). Amperity's Workflows page shows the message for every failed run.
     #[derive(
         ::serde::Deserialize,
@@ -1162,6 +1562,73 @@ fields depend on the view, the run's state, its tasks and whether an error occur
             Default::default()
         }
     }
+    /**What a run of a courier group does. `full`: pull data, refresh domain tables, run Stitch,
+update databases, then send the results downstream, running every activation
+(orchestrations, campaigns, journeys) of the workflow. `refresh`: pull data, refresh
+domain tables, run Stitch, then update databases. `source`: pull data and refresh domain
+tables. Without it, the run uses the mode configured for the scheduled workflow.
+
+Amperity may add run modes (an added enumeration value is a non-breaking change).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowRunMode {
+        #[serde(rename = "full")]
+        Full,
+        #[serde(rename = "refresh")]
+        Refresh,
+        #[serde(rename = "source")]
+        Source,
+    }
+    impl ::std::fmt::Display for WorkflowRunMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Full => f.write_str("full"),
+                Self::Refresh => f.write_str("refresh"),
+                Self::Source => f.write_str("source"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "full" => Ok(Self::Full),
+                "refresh" => Ok(Self::Refresh),
+                "source" => Ok(Self::Source),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowRunMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///One page of workflow runs.
     #[derive(
         ::serde::Deserialize,
@@ -1187,6 +1654,114 @@ fields depend on the view, the run's state, its tasks and whether an error occur
     impl WorkflowRunPage {
         pub fn builder() -> builder::WorkflowRunPage {
             Default::default()
+        }
+    }
+    ///The workflow to run, and how. `range_from`, `range_to` and `run_mode` apply to courier groups only.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRunRequest {
+        /**The configuration ID of the workflow to run: a courier group (`cg-...`), an
+orchestration group (`og-...`) or a campaign (`cc-...`). In Amperity, open the menu in
+its row and select Copy ID: on the Sources page for a courier group, on the
+Destinations page for an orchestration group, on the Campaigns page for a campaign.
+*/
+        pub config_id: WorkflowRunRequestConfigId,
+        /**The start (inclusive) of the time window of the files that the couriers pull, an ISO
+8601 timestamp in UTC: complete (`2026-10-01T00:00:00Z`) or partial (`2026-10-01`).
+Courier groups only; required for those that pull files from cloud storage (SFTP,
+Amazon S3, Azure Blob Storage, Google Cloud Storage). Without `range_to`, the run is
+for the one day of `range_from`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub range_from: ::std::option::Option<::std::string::String>,
+        /**The end (exclusive) of the time window of the files that the couriers pull, an ISO
+8601 timestamp in UTC: complete (`2026-10-07T00:00:00Z`) or partial (`2026-10-07`).
+Courier groups only, and only with `range_from`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub range_to: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub run_mode: ::std::option::Option<WorkflowRunMode>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRunRequest {
+        pub fn builder() -> builder::WorkflowRunRequest {
+            Default::default()
+        }
+    }
+    /**The configuration ID of the workflow to run: a courier group (`cg-...`), an
+orchestration group (`og-...`) or a campaign (`cc-...`). In Amperity, open the menu in
+its row and select Copy ID: on the Sources page for a courier group, on the
+Destinations page for an orchestration group, on the Campaigns page for a campaign.
+*/
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct WorkflowRunRequestConfigId(::std::string::String);
+    impl ::std::ops::Deref for WorkflowRunRequestConfigId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WorkflowRunRequestConfigId> for ::std::string::String {
+        fn from(value: WorkflowRunRequestConfigId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunRequestConfigId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowRunRequestConfigId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunRequestConfigId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunRequestConfigId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /**The state of a workflow run; the same value as the Status column of the Workflows page in
@@ -1282,6 +1857,72 @@ here.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    /**How much of a workflow run GET /workflow/runs/{workflow-id} returns. `overview`: its
+`created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`. `verbose`: every
+field, its tasks included.
+
+Amperity may add views (an added enumeration value is a non-breaking change).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WorkflowRunView {
+        #[serde(rename = "overview")]
+        Overview,
+        #[serde(rename = "verbose")]
+        Verbose,
+    }
+    impl ::std::fmt::Display for WorkflowRunView {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Overview => f.write_str("overview"),
+                Self::Verbose => f.write_str("verbose"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunView {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "overview" => Ok(Self::Overview),
+                "verbose" => Ok(Self::Verbose),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowRunView {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunView {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for WorkflowRunView {
+        fn default() -> Self {
+            WorkflowRunView::Overview
         }
     }
     /**The service that runs a task.
@@ -3667,6 +4308,131 @@ enrichment, update campaign recipients table. Expect values that are not listed 
             }
         }
         #[derive(Clone, Debug)]
+        pub struct WorkflowRunRequest {
+            config_id: ::std::result::Result<
+                super::WorkflowRunRequestConfigId,
+                ::std::string::String,
+            >,
+            range_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            range_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            run_mode: ::std::result::Result<
+                ::std::option::Option<super::WorkflowRunMode>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRunRequest {
+            fn default() -> Self {
+                Self {
+                    config_id: Err("no value supplied for config_id".to_string()),
+                    range_from: Ok(Default::default()),
+                    range_to: Ok(Default::default()),
+                    run_mode: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRunRequest {
+            pub fn config_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkflowRunRequestConfigId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.config_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for config_id: {e}")
+                    });
+                self
+            }
+            pub fn range_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.range_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for range_from: {e}")
+                    });
+                self
+            }
+            pub fn range_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.range_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for range_to: {e}")
+                    });
+                self
+            }
+            pub fn run_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::WorkflowRunMode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.run_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for run_mode: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRunRequest> for super::WorkflowRunRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRunRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    config_id: value.config_id?,
+                    range_from: value.range_from?,
+                    range_to: value.range_to?,
+                    run_mode: value.run_mode?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRunRequest> for WorkflowRunRequest {
+            fn from(value: super::WorkflowRunRequest) -> Self {
+                Self {
+                    config_id: Ok(value.config_id),
+                    range_from: Ok(value.range_from),
+                    range_to: Ok(value.range_to),
+                    run_mode: Ok(value.run_mode),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct WorkflowTaskInstance {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4108,9 +4874,16 @@ retry with exponential backoff and some randomness (jitter).
 
 ## Errors
 
-Errors use conventional HTTP status codes: 4xx for a problem with the request, 5xx when the
-service is unavailable. Every error body has `status` and `message`, and usually `request_id`
-and `trace_id`, which Amperity support asks for.
+Errors use conventional HTTP status codes: 4xx for a problem with the request (409 when it
+conflicts with the current state, such as stopping a workflow run that is not running), 5xx
+when the service is unavailable. Every error body has `status` and `message`, and usually
+`request_id` and `trace_id`, which Amperity support asks for.
+
+## Retries
+
+Reading is safe to repeat; `POST /workflow/runs` is not: each request that reaches Amperity
+starts another run. Retry a `POST` only when the server certainly did not act on it (a 429, a
+401 before a fresh token, a connection that failed before the request was sent).
 
 
 Version: 2024-04-01*/
@@ -4290,6 +5063,41 @@ let response = client.list_ingest_jobs()
     pub fn list_ingest_jobs(&self) -> builder::ListIngestJobs<'_> {
         builder::ListIngestJobs::new(self)
     }
+    /**Get an ingest job
+
+Returns one ingest job of the tenant named by `amperity-tenant`, with a summary of every
+table it loaded (rows read, inserted, updated, rejected and in error) and of every file it
+read.
+
+The job ID is in Amperity on the workflow's page: Recent Activity, then Ingest details
+under the job. GET /ingest/jobs lists the jobs of a time window with their IDs.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/ingest/jobs/isj-20240701-48815-6dcXdk' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/ingest/jobs/{job-id}`
+
+Arguments:
+- `job_id`: The identifier of the ingest job, for example `isj-20240701-48815-6dcXdk`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+```ignore
+let response = client.get_ingest_job()
+    .job_id(job_id)
+    .api_version(api_version)
+    .send()
+    .await;
+```*/
+    pub fn get_ingest_job(&self) -> builder::GetIngestJob<'_> {
+        builder::GetIngestJob::new(self)
+    }
     /**List segments
 
 Returns one page of the segments in the tenant named by `amperity-tenant`. Follow
@@ -4372,6 +5180,125 @@ let response = client.list_workflow_runs()
 ```*/
     pub fn list_workflow_runs(&self) -> builder::ListWorkflowRuns<'_> {
         builder::ListWorkflowRuns::new(self)
+    }
+    /**Start a workflow run
+
+Starts a run of a workflow of the tenant named by `amperity-tenant`: a courier group (which
+pulls data, then runs what `run_mode` says), an orchestration group or a campaign, named by
+its configuration ID. Returns the run that was created; follow it with
+GET /workflow/runs/{workflow-id}, stop it with POST /workflow/runs/{workflow-id}/stop.
+
+**Not idempotent.** Every request that reaches Amperity starts another run. The SDK
+therefore never retries this request once the server may have acted on it (a timeout, a
+connection lost after sending, a 5xx): it retries only when the server certainly did not
+act (a 401 answered with a fresh token, a 429, a connection that failed before the request
+was sent). After an uncertain failure, look for the run with GET /workflow/runs before
+starting another.
+
+Courier groups that pull files from cloud storage (SFTP, Amazon S3, Azure Blob Storage,
+Google Cloud Storage) need `range_from`; see `WorkflowRunRequest`.
+
+Example request (a courier group, for one week of files, in full mode):
+
+```bash
+curl --request POST \
+  'https://app.amperity.com/api/workflow/runs' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>' \
+  --header 'Content-Type: application/json' \
+  --data '{"config_id": "cg-123ABc4DE", "range_from": "2026-10-01", "range_to": "2026-10-07", "run_mode": "full"}'
+```
+
+
+Sends a `POST` request to `/workflow/runs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `body`: The workflow to run, and how.
+```ignore
+let response = client.start_workflow_run()
+    .api_version(api_version)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn start_workflow_run(&self) -> builder::StartWorkflowRun<'_> {
+        builder::StartWorkflowRun::new(self)
+    }
+    /**Get a workflow run
+
+Returns one workflow run of the tenant named by `amperity-tenant`. By default (`view=overview`)
+only its `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`;
+`view=verbose` adds everything else, its tasks included. Which fields a verbose answer has
+depends on the run's state, its tasks and whether an error occurred.
+
+The workflow ID is on the Workflows page in Amperity; GET /workflow/runs lists runs with
+their IDs.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/workflow/runs/wf-20240603-12345-MNabc?view=verbose' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/workflow/runs/{workflow-id}`
+
+Arguments:
+- `workflow_id`: The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `view`: How much to return: `overview` (the default) for the run's `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`; `verbose` for every field, its tasks included.
+```ignore
+let response = client.get_workflow_run()
+    .workflow_id(workflow_id)
+    .api_version(api_version)
+    .view(view)
+    .send()
+    .await;
+```*/
+    pub fn get_workflow_run(&self) -> builder::GetWorkflowRun<'_> {
+        builder::GetWorkflowRun::new(self)
+    }
+    /**Stop a workflow run
+
+Stops a running workflow run of the tenant named by `amperity-tenant`, and returns the run.
+The workflow ID is on the Workflows page in Amperity (under Actions); GET /workflow/runs
+lists runs with their IDs.
+
+Like every `POST`, the SDK does not retry this request once the server may have acted on
+it; after an uncertain failure, GET /workflow/runs/{workflow-id} tells whether the run
+stopped.
+
+Example request:
+
+```bash
+curl --request POST \
+  'https://app.amperity.com/api/workflow/runs/wf-20240801-65278-x9E9U/stop' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `POST` request to `/workflow/runs/{workflow-id}/stop`
+
+Arguments:
+- `workflow_id`: The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+```ignore
+let response = client.stop_workflow_run()
+    .workflow_id(workflow_id)
+    .api_version(api_version)
+    .send()
+    .await;
+```*/
+    pub fn stop_workflow_run(&self) -> builder::StopWorkflowRun<'_> {
+        builder::StopWorkflowRun::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -4952,6 +5879,138 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::get_ingest_job`]
+
+[`Client::get_ingest_job`]: super::Client::get_ingest_job*/
+    #[derive(Debug, Clone)]
+    pub struct GetIngestJob<'a> {
+        client: &'a super::Client,
+        job_id: Result<types::GetIngestJobJobId, String>,
+        api_version: Result<Option<types::GetIngestJobApiVersion>, String>,
+    }
+    impl<'a> GetIngestJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                job_id: Err("job_id was not initialized".to_string()),
+                api_version: Ok(None),
+            }
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetIngestJobJobId>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetIngestJobJobId` for job_id failed".to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetIngestJobApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetIngestJobApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/ingest/jobs/{job-id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IngestJob>, Error<types::ErrorResponse>> {
+            let Self { client, job_id, api_version } = self;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/ingest/jobs/{}", client.baseurl, encode_path(& job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ingest_job",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_segments`]
 
 [`Client::list_segments`]: super::Client::list_segments*/
@@ -5363,6 +6422,452 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::start_workflow_run`]
+
+[`Client::start_workflow_run`]: super::Client::start_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct StartWorkflowRun<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::StartWorkflowRunApiVersion>, String>,
+        body: Result<types::builder::WorkflowRunRequest, String>,
+    }
+    impl<'a> StartWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StartWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `StartWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkflowRunRequest>,
+            <V as std::convert::TryInto<
+                types::WorkflowRunRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `WorkflowRunRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::WorkflowRunRequest,
+            ) -> types::builder::WorkflowRunRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workflow/runs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, api_version, body } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::WorkflowRunRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workflow/runs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "start_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workflow_run`]
+
+[`Client::get_workflow_run`]: super::Client::get_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkflowRun<'a> {
+        client: &'a super::Client,
+        workflow_id: Result<types::GetWorkflowRunWorkflowId, String>,
+        api_version: Result<Option<types::GetWorkflowRunApiVersion>, String>,
+        view: Result<Option<types::WorkflowRunView>, String>,
+    }
+    impl<'a> GetWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                api_version: Ok(None),
+                view: Ok(None),
+            }
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkflowRunWorkflowId>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetWorkflowRunWorkflowId` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn view<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkflowRunView>,
+        {
+            self.view = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `WorkflowRunView` for view failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workflow/runs/{workflow-id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, workflow_id, api_version, view } = self;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let view = view.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workflow/runs/{}", client.baseurl, encode_path(& workflow_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(&progenitor_client::QueryParam::new("view", &view))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::stop_workflow_run`]
+
+[`Client::stop_workflow_run`]: super::Client::stop_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct StopWorkflowRun<'a> {
+        client: &'a super::Client,
+        workflow_id: Result<types::StopWorkflowRunWorkflowId, String>,
+        api_version: Result<Option<types::StopWorkflowRunApiVersion>, String>,
+    }
+    impl<'a> StopWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                api_version: Ok(None),
+            }
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StopWorkflowRunWorkflowId>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `StopWorkflowRunWorkflowId` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StopWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `StopWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/workflow/runs/{workflow-id}/stop`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, workflow_id, api_version } = self;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workflow/runs/{}/stop", client.baseurl, encode_path(& workflow_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "stop_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

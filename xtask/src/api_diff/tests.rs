@@ -671,7 +671,7 @@ fn the_report_for_a_real_edit_names_the_rust_items_that_break() {
     assert_eq!(
         report,
         "\
-API changes in spec/openapi.yaml since HEAD: 3 breaking, 5 non-breaking (by Amperity's versioning rules)
+API changes in spec/openapi.yaml since HEAD: 3 breaking, 9 non-breaking (by Amperity's versioning rules)
 
 BREAKING
   GET /segments: query parameter `limit` removed
@@ -688,9 +688,17 @@ non-breaking
       Rust: the generated enum gains a variant
   GET /ingest/jobs: query parameter `api_version`: enumeration value `2025-07-31` added
       Rust: the generated enum gains a variant
+  GET /ingest/jobs/{job-id}: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
   GET /segments: query parameter `api_version`: enumeration value `2025-07-31` added
       Rust: the generated enum gains a variant
   GET /workflow/runs: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /workflow/runs/{workflow-id}: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  POST /workflow/runs: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  POST /workflow/runs/{workflow-id}/stop: query parameter `api_version`: enumeration value `2025-07-31` added
       Rust: the generated enum gains a variant
 "
     );
