@@ -122,9 +122,10 @@ mod tests {
         git(dir.path(), &["commit", "--quiet", "-m", "first"]);
         let spec = dir.path().join(SPEC.path);
         let text = std::fs::read_to_string(&spec).expect("the spec");
+        // GET /segments's: the only list whose parameters end with `WithTotal`.
         let edited = text.replace(
-            "        - $ref: \"#/components/parameters/WithTotal\"\n",
-            "",
+            "        - $ref: \"#/components/parameters/WithTotal\"\n      responses:\n",
+            "      responses:\n",
         );
         assert_ne!(text, edited);
         std::fs::write(&spec, edited).expect("the edited spec");

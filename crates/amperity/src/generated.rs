@@ -8,6 +8,130 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///One action of a user (or an API key) in the tenant or one of its sandboxes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuditEvent {
+        ///The Amperity internal identifier of the event.
+        pub event_id: ::std::string::String,
+        ///The type of the event, a namespaced name such as `:amperity.alert.audience/created`.
+        pub event_type: ::std::string::String,
+        ///When the action happened, in UTC.
+        pub happened_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The identifier of the object the action was on.
+        pub object_id: ::std::string::String,
+        ///A composed string that describes the objects the action was on. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object_name: ::std::option::Option<::std::string::String>,
+        ///The IP address of the user who initiated the action.
+        pub origin_ip: ::std::string::String,
+        ///The email address of the user who initiated the action.
+        pub principal_email: ::std::string::String,
+        ///The authentication identifier of the user who initiated the action; it may be an API key or a non-human user.
+        pub principal_id: ::std::string::String,
+        ///The friendly name of the user, when there is one; otherwise the email address or the API key.
+        pub principal_name: ::std::string::String,
+        ///The identifier of the session the action came from.
+        pub session_id: ::std::string::String,
+        ///The ID of the tenant the action was in; it may be a sandbox.
+        pub tenant: ::std::string::String,
+        ///The tenant family: when `tenant` is a sandbox, the ID of its production tenant; otherwise `tenant` itself.
+        pub tenant_family: ::std::string::String,
+        ///The user agent of the client that initiated the action.
+        pub user_agent: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuditEvent {
+        pub fn builder() -> builder::AuditEvent {
+            Default::default()
+        }
+    }
+    ///One page of audit events.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct AuditEventPage {
+        ///The audit events on this page (up to 1000).
+        pub data: ::std::vec::Vec<AuditEvent>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AuditEventPage {
+        pub fn builder() -> builder::AuditEventPage {
+            Default::default()
+        }
+    }
+    ///A campaign defined in the tenant.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct Campaign {
+        ///When the campaign was or will be delivered, in UTC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deliver_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The Amperity internal identifier of the campaign.
+        pub id: ::std::string::String,
+        ///The name of the campaign.
+        pub name: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl Campaign {
+        pub fn builder() -> builder::Campaign {
+            Default::default()
+        }
+    }
+    ///One page of campaigns.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CampaignPage {
+        ///The campaigns on this page.
+        pub data: ::std::vec::Vec<Campaign>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CampaignPage {
+        pub fn builder() -> builder::CampaignPage {
+            Default::default()
+        }
+    }
     ///The body of every error response.
     #[derive(
         ::serde::Deserialize,
@@ -34,6 +158,710 @@ pub mod types {
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
+        }
+    }
+    ///`GetIngestJobApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GetIngestJobApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for GetIngestJobApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetIngestJobApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetIngestJobApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetIngestJobApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetIngestJobJobId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetIngestJobJobId(::std::string::String);
+    impl ::std::ops::Deref for GetIngestJobJobId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetIngestJobJobId> for ::std::string::String {
+        fn from(value: GetIngestJobJobId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetIngestJobJobId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetIngestJobJobId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetIngestJobJobId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetIngestJobJobId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`GetWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GetWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for GetWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GetWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`GetWorkflowRunWorkflowId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct GetWorkflowRunWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for GetWorkflowRunWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetWorkflowRunWorkflowId> for ::std::string::String {
+        fn from(value: GetWorkflowRunWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetWorkflowRunWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetWorkflowRunWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///An ingest job, with a summary of every table it loaded.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJob {
+        ///The identifier of the ingest job.
+        pub id: ::std::string::String,
+        ///What the job did to each table (feed) it loaded.
+        pub tables: ::std::vec::Vec<IngestJobTable>,
+        ///The Amperity internal identifier of the workflow that ran the job.
+        pub workflow_id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJob {
+        pub fn builder() -> builder::IngestJob {
+            Default::default()
+        }
+    }
+    ///One file an ingest job read.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobFile {
+        ///The number of records of the file with an ingest error.
+        pub errors: u64,
+        ///The identifier of the file.
+        pub file_id: ::std::string::String,
+        ///The name of the file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The number of records read from the file.
+        pub read: u64,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobFile {
+        pub fn builder() -> builder::IngestJobFile {
+            Default::default()
+        }
+    }
+    ///The ingest jobs that started within the requested window. Shaped like a page, but the whole window comes in one response.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobPage {
+        ///The ingest jobs.
+        pub data: ::std::vec::Vec<IngestJob>,
+        /**Present in some responses, but GET /ingest/jobs does not accept it: ask for the next
+time window instead.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobPage {
+        pub fn builder() -> builder::IngestJobPage {
+            Default::default()
+        }
+    }
+    ///What an ingest job did to one table, loaded from one feed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct IngestJobTable {
+        ///When the job ended on this table, in UTC. Missing while it runs.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The number of rows with an ingest error (for example a value that does not match the field's data type).
+        pub errors: u64,
+        ///The ID of the feed.
+        pub feed_id: ::std::string::String,
+        ///The files read for this table.
+        pub files: ::std::vec::Vec<IngestJobFile>,
+        ///The number of rows inserted into the table.
+        pub inserted: u64,
+        ///The identifier of the ingest job.
+        pub job_id: ::std::string::String,
+        ///The number of rows read from the feed.
+        pub read: u64,
+        ///The number of duplicate rows that were not loaded.
+        pub rejected: u64,
+        ///When the job started on this table, in UTC. Missing before it starts.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub state: amperity::types::IngestJobState,
+        ///The name of the table.
+        pub table_name: ::std::string::String,
+        ///The number of rows updated in the table.
+        pub updated: u64,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl IngestJobTable {
+        pub fn builder() -> builder::IngestJobTable {
+            Default::default()
+        }
+    }
+    ///`ListAuditEventsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListAuditEventsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListAuditEventsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListAuditEventsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListAuditEventsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListAuditEventsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListAuditEventsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListAuditEventsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListAuditEventsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListAuditEventsNextToken> for ::std::string::String {
+        fn from(value: ListAuditEventsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListAuditEventsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListAuditEventsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListAuditEventsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListAuditEventsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCampaignsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCampaignsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListCampaignsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCampaignsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListCampaignsDestinationDataTemplateId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCampaignsDestinationDataTemplateId(::std::string::String);
+    impl ::std::ops::Deref for ListCampaignsDestinationDataTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCampaignsDestinationDataTemplateId>
+    for ::std::string::String {
+        fn from(value: ListCampaignsDestinationDataTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsDestinationDataTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsDestinationDataTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCampaignsDestinationDataTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCampaignsDestinationDataTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCampaignsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCampaignsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListCampaignsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCampaignsNextToken> for ::std::string::String {
+        fn from(value: ListCampaignsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCampaignsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCampaignsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCampaignsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCampaignsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListIngestJobsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListIngestJobsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListIngestJobsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListIngestJobsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListIngestJobsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListIngestJobsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ListSegmentsApiVersion`
@@ -152,6 +980,122 @@ pub mod types {
                 })
         }
     }
+    ///`ListWorkflowRunsApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListWorkflowRunsApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for ListWorkflowRunsApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListWorkflowRunsApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkflowRunsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkflowRunsApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListWorkflowRunsNextToken`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListWorkflowRunsNextToken(::std::string::String);
+    impl ::std::ops::Deref for ListWorkflowRunsNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListWorkflowRunsNextToken> for ::std::string::String {
+        fn from(value: ListWorkflowRunsNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListWorkflowRunsNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListWorkflowRunsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListWorkflowRunsNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListWorkflowRunsNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A segment defined in the tenant.
     #[derive(
         ::serde::Deserialize,
@@ -204,8 +1148,1070 @@ pub mod types {
             Default::default()
         }
     }
+    ///`StartWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StartWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for StartWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StartWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StartWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StartWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`StopWorkflowRunApiVersion`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StopWorkflowRunApiVersion {
+        #[serde(rename = "2024-04-01")]
+        X20240401,
+    }
+    impl ::std::fmt::Display for StopWorkflowRunApiVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X20240401 => f.write_str("2024-04-01"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StopWorkflowRunApiVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "2024-04-01" => Ok(Self::X20240401),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StopWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StopWorkflowRunApiVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`StopWorkflowRunWorkflowId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct StopWorkflowRunWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for StopWorkflowRunWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<StopWorkflowRunWorkflowId> for ::std::string::String {
+        fn from(value: StopWorkflowRunWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for StopWorkflowRunWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StopWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for StopWorkflowRunWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for StopWorkflowRunWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Why a workflow run or task failed (or was stopped). Amperity's Workflows page shows the message for every failed run.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowError {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attribution: ::std::option::Option<
+            amperity::types::WorkflowErrorAttribution,
+        >,
+        ///More about the error, in no fixed shape. May be missing or `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::serde_json::Value>,
+        ///The error message.
+        pub message: ::std::string::String,
+        ///A period-delimited name of where the error occurred.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowError {
+        pub fn builder() -> builder::WorkflowError {
+            Default::default()
+        }
+    }
+    /**A run of a workflow. The `overview` view (the default of GET /workflow/runs/{workflow-id})
+has only `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`; other
+fields depend on the view, the run's state, its tasks and whether an error occurred.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRun {
+        ///When the run started, in UTC.
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Identifies Amperity's configuration when the run ended, or when an error occurred.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_version: ::std::option::Option<::std::string::String>,
+        ///When the run ended, in UTC. Missing while it runs. From `created_at` to `ended_at` is the run's runtime.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<WorkflowError>,
+        ///The identifier of the workflow run.
+        pub id: ::std::string::String,
+        ///Identifies Amperity's configuration when the run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub launched_version: ::std::option::Option<::std::string::String>,
+        ///The name of the workflow, as on its page in Amperity.
+        pub name: ::std::string::String,
+        ///The email address of the Amperity user who started the run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_email: ::std::option::Option<::std::string::String>,
+        ///The identifier of the Amperity user who started the run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_id: ::std::option::Option<::std::string::String>,
+        ///The name of the Amperity user who started the run (for example `Automated workflow`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub principal_name: ::std::option::Option<::std::string::String>,
+        pub state: amperity::types::WorkflowRunState,
+        ///The tasks of the run. In the `verbose` view only.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub task_instances: ::std::vec::Vec<WorkflowTaskInstance>,
+        ///The ID of the tenant.
+        pub tenant: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: amperity::types::WorkflowType,
+        ///After how many milliseconds of running a warning says the run takes longer than expected. Only for workflows that write tables to storage with SQL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub warn_after_ms: ::std::option::Option<u64>,
+        ///The identifier of the workflow; the Definition ID of the Task Details dialog in Amperity. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workflow_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRun {
+        pub fn builder() -> builder::WorkflowRun {
+            Default::default()
+        }
+    }
+    ///One page of workflow runs.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRunPage {
+        ///The workflow runs on this page.
+        pub data: ::std::vec::Vec<WorkflowRun>,
+        /**The cursor for the next page. Missing, `null` or empty on the last page.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The count of all results. Present only when the request set `with_total=true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total: ::std::option::Option<u64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRunPage {
+        pub fn builder() -> builder::WorkflowRunPage {
+            Default::default()
+        }
+    }
+    ///The workflow to run, and how. `range_from`, `range_to` and `run_mode` apply to courier groups only.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowRunRequest {
+        /**The configuration ID of the workflow to run: a courier group (`cg-...`), an
+orchestration group (`og-...`) or a campaign (`cc-...`). In Amperity, open the menu in
+its row and select Copy ID: on the Sources page for a courier group, on the
+Destinations page for an orchestration group, on the Campaigns page for a campaign.
+*/
+        pub config_id: WorkflowRunRequestConfigId,
+        /**The start (inclusive) of the time window of the files that the couriers pull, an ISO
+8601 timestamp in UTC: complete (`2026-10-01T00:00:00Z`) or partial (`2026-10-01`).
+Courier groups only; required for those that pull files from cloud storage (SFTP,
+Amazon S3, Azure Blob Storage, Google Cloud Storage). Without `range_to`, the run is
+for the one day of `range_from`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub range_from: ::std::option::Option<::std::string::String>,
+        /**The end (exclusive) of the time window of the files that the couriers pull, an ISO
+8601 timestamp in UTC: complete (`2026-10-07T00:00:00Z`) or partial (`2026-10-07`).
+Courier groups only, and only with `range_from`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub range_to: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub run_mode: ::std::option::Option<amperity::types::WorkflowRunMode>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowRunRequest {
+        pub fn builder() -> builder::WorkflowRunRequest {
+            Default::default()
+        }
+    }
+    /**The configuration ID of the workflow to run: a courier group (`cg-...`), an
+orchestration group (`og-...`) or a campaign (`cc-...`). In Amperity, open the menu in
+its row and select Copy ID: on the Sources page for a courier group, on the
+Destinations page for an orchestration group, on the Campaigns page for a campaign.
+*/
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct WorkflowRunRequestConfigId(::std::string::String);
+    impl ::std::ops::Deref for WorkflowRunRequestConfigId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WorkflowRunRequestConfigId> for ::std::string::String {
+        fn from(value: WorkflowRunRequestConfigId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunRequestConfigId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WorkflowRunRequestConfigId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunRequestConfigId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunRequestConfigId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A task of a workflow run. Which fields are present depends on the type of task.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct WorkflowTaskInstance {
+        ///When the task started, in UTC (the Started field of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When the task ended, in UTC (the Completed field of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<WorkflowError>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub execution_type: ::std::option::Option<
+            amperity::types::WorkflowTaskExecutionType,
+        >,
+        ///The identifier of the task instance (the Task ID of the Task Details dialog in Amperity).
+        pub id: ::std::string::String,
+        ///The name of the task, as the Task column of the workflow's page shows it (for example `Generating database` or `Syncing tables`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///An identifier given to the task where the engine that runs it cannot provide a run ID (the Job ID of the Task Details dialog).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub run_id: ::std::option::Option<::std::string::String>,
+        pub state: amperity::types::WorkflowTaskState,
+        ///When the task's state last changed, in UTC; often the same as `ended_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state_changed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The identifier of the task's definition.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_definition_id: ::std::option::Option<::std::string::String>,
+        ///The type of the task's definition, named like a workflow run's `type` (for example `bridge.sync` or `campaign.append-results`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_definition_type: ::std::option::Option<::std::string::String>,
+        ///The identifier of the task instance, as `id`. Not always present.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_instance_id: ::std::option::Option<::std::string::String>,
+        ///The ID of the tenant.
+        pub tenant: ::std::string::String,
+        ///After how many milliseconds of running the task is forced to stop.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timeout_ms: ::std::option::Option<u64>,
+        ///The identifier of the workflow run the task belongs to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workflow_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl WorkflowTaskInstance {
+        pub fn builder() -> builder::WorkflowTaskInstance {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AuditEvent {
+            event_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            event_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            happened_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            object_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            object_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            origin_ip: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_email: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            principal_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            session_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tenant_family: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuditEvent {
+            fn default() -> Self {
+                Self {
+                    event_id: Err("no value supplied for event_id".to_string()),
+                    event_type: Err("no value supplied for event_type".to_string()),
+                    happened_at: Err("no value supplied for happened_at".to_string()),
+                    object_id: Err("no value supplied for object_id".to_string()),
+                    object_name: Ok(Default::default()),
+                    origin_ip: Err("no value supplied for origin_ip".to_string()),
+                    principal_email: Err(
+                        "no value supplied for principal_email".to_string(),
+                    ),
+                    principal_id: Err("no value supplied for principal_id".to_string()),
+                    principal_name: Err(
+                        "no value supplied for principal_name".to_string(),
+                    ),
+                    session_id: Err("no value supplied for session_id".to_string()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    tenant_family: Err(
+                        "no value supplied for tenant_family".to_string(),
+                    ),
+                    user_agent: Err("no value supplied for user_agent".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuditEvent {
+            pub fn event_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_id: {e}")
+                    });
+                self
+            }
+            pub fn event_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event_type: {e}")
+                    });
+                self
+            }
+            pub fn happened_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.happened_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for happened_at: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+            pub fn object_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_name: {e}")
+                    });
+                self
+            }
+            pub fn origin_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin_ip: {e}")
+                    });
+                self
+            }
+            pub fn principal_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn principal_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for principal_id: {e}")
+                    });
+                self
+            }
+            pub fn principal_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.session_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for session_id: {e}")
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn tenant_family<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_family = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_family: {e}")
+                    });
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_agent: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuditEvent> for super::AuditEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuditEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    event_id: value.event_id?,
+                    event_type: value.event_type?,
+                    happened_at: value.happened_at?,
+                    object_id: value.object_id?,
+                    object_name: value.object_name?,
+                    origin_ip: value.origin_ip?,
+                    principal_email: value.principal_email?,
+                    principal_id: value.principal_id?,
+                    principal_name: value.principal_name?,
+                    session_id: value.session_id?,
+                    tenant: value.tenant?,
+                    tenant_family: value.tenant_family?,
+                    user_agent: value.user_agent?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuditEvent> for AuditEvent {
+            fn from(value: super::AuditEvent) -> Self {
+                Self {
+                    event_id: Ok(value.event_id),
+                    event_type: Ok(value.event_type),
+                    happened_at: Ok(value.happened_at),
+                    object_id: Ok(value.object_id),
+                    object_name: Ok(value.object_name),
+                    origin_ip: Ok(value.origin_ip),
+                    principal_email: Ok(value.principal_email),
+                    principal_id: Ok(value.principal_id),
+                    principal_name: Ok(value.principal_name),
+                    session_id: Ok(value.session_id),
+                    tenant: Ok(value.tenant),
+                    tenant_family: Ok(value.tenant_family),
+                    user_agent: Ok(value.user_agent),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuditEventPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AuditEvent>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuditEventPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl AuditEventPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AuditEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuditEventPage> for super::AuditEventPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuditEventPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuditEventPage> for AuditEventPage {
+            fn from(value: super::AuditEventPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Campaign {
+            deliver_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Campaign {
+            fn default() -> Self {
+                Self {
+                    deliver_at: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl Campaign {
+            pub fn deliver_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deliver_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for deliver_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Campaign> for super::Campaign {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Campaign,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    deliver_at: value.deliver_at?,
+                    id: value.id?,
+                    name: value.name?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Campaign> for Campaign {
+            fn from(value: super::Campaign) -> Self {
+                Self {
+                    deliver_at: Ok(value.deliver_at),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CampaignPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Campaign>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CampaignPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CampaignPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Campaign>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignPage> for super::CampaignPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignPage> for CampaignPage {
+            fn from(value: super::CampaignPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -319,6 +2325,581 @@ pub mod types {
                     request_id: Ok(value.request_id),
                     status: Ok(value.status),
                     trace_id: Ok(value.trace_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJob {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tables: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJobTable>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJob {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    tables: Err("no value supplied for tables".to_string()),
+                    workflow_id: Err("no value supplied for workflow_id".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJob {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn tables<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJobTable>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tables = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tables: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJob> for super::IngestJob {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJob,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    tables: value.tables?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJob> for IngestJob {
+            fn from(value: super::IngestJob) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    tables: Ok(value.tables),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobFile {
+            errors: ::std::result::Result<u64, ::std::string::String>,
+            file_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            read: ::std::result::Result<u64, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobFile {
+            fn default() -> Self {
+                Self {
+                    errors: Err("no value supplied for errors".to_string()),
+                    file_id: Err("no value supplied for file_id".to_string()),
+                    name: Ok(Default::default()),
+                    read: Err("no value supplied for read".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobFile {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn file_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobFile> for super::IngestJobFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    file_id: value.file_id?,
+                    name: value.name?,
+                    read: value.read?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobFile> for IngestJobFile {
+            fn from(value: super::IngestJobFile) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    file_id: Ok(value.file_id),
+                    name: Ok(value.name),
+                    read: Ok(value.read),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJob>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJob>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobPage> for super::IngestJobPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobPage> for IngestJobPage {
+            fn from(value: super::IngestJobPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IngestJobTable {
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            errors: ::std::result::Result<u64, ::std::string::String>,
+            feed_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            files: ::std::result::Result<
+                ::std::vec::Vec<super::IngestJobFile>,
+                ::std::string::String,
+            >,
+            inserted: ::std::result::Result<u64, ::std::string::String>,
+            job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            read: ::std::result::Result<u64, ::std::string::String>,
+            rejected: ::std::result::Result<u64, ::std::string::String>,
+            started_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                amperity::types::IngestJobState,
+                ::std::string::String,
+            >,
+            table_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            updated: ::std::result::Result<u64, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IngestJobTable {
+            fn default() -> Self {
+                Self {
+                    ended_at: Ok(Default::default()),
+                    errors: Err("no value supplied for errors".to_string()),
+                    feed_id: Err("no value supplied for feed_id".to_string()),
+                    files: Err("no value supplied for files".to_string()),
+                    inserted: Err("no value supplied for inserted".to_string()),
+                    job_id: Err("no value supplied for job_id".to_string()),
+                    read: Err("no value supplied for read".to_string()),
+                    rejected: Err("no value supplied for rejected".to_string()),
+                    started_at: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    table_name: Err("no value supplied for table_name".to_string()),
+                    updated: Err("no value supplied for updated".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl IngestJobTable {
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
+                self
+            }
+            pub fn feed_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feed_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feed_id: {e}")
+                    });
+                self
+            }
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IngestJobFile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn inserted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inserted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inserted: {e}")
+                    });
+                self
+            }
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+            pub fn read<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.read = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for read: {e}")
+                    });
+                self
+            }
+            pub fn rejected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rejected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rejected: {e}")
+                    });
+                self
+            }
+            pub fn started_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.started_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for started_at: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<amperity::types::IngestJobState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn table_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.table_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for table_name: {e}")
+                    });
+                self
+            }
+            pub fn updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IngestJobTable> for super::IngestJobTable {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IngestJobTable,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ended_at: value.ended_at?,
+                    errors: value.errors?,
+                    feed_id: value.feed_id?,
+                    files: value.files?,
+                    inserted: value.inserted?,
+                    job_id: value.job_id?,
+                    read: value.read?,
+                    rejected: value.rejected?,
+                    started_at: value.started_at?,
+                    state: value.state?,
+                    table_name: value.table_name?,
+                    updated: value.updated?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IngestJobTable> for IngestJobTable {
+            fn from(value: super::IngestJobTable) -> Self {
+                Self {
+                    ended_at: Ok(value.ended_at),
+                    errors: Ok(value.errors),
+                    feed_id: Ok(value.feed_id),
+                    files: Ok(value.files),
+                    inserted: Ok(value.inserted),
+                    job_id: Ok(value.job_id),
+                    read: Ok(value.read),
+                    rejected: Ok(value.rejected),
+                    started_at: Ok(value.started_at),
+                    state: Ok(value.state),
+                    table_name: Ok(value.table_name),
+                    updated: Ok(value.updated),
                     extra: Ok(value.extra),
                 }
             }
@@ -523,6 +3104,1049 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowError {
+            attribution: ::std::result::Result<
+                ::std::option::Option<amperity::types::WorkflowErrorAttribution>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowError {
+            fn default() -> Self {
+                Self {
+                    attribution: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowError {
+            pub fn attribution<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<amperity::types::WorkflowErrorAttribution>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attribution = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attribution: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowError> for super::WorkflowError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attribution: value.attribution?,
+                    data: value.data?,
+                    message: value.message?,
+                    type_: value.type_?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowError> for WorkflowError {
+            fn from(value: super::WorkflowError) -> Self {
+                Self {
+                    attribution: Ok(value.attribution),
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                    type_: Ok(value.type_),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowRun {
+            created_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+            current_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<super::WorkflowError>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            launched_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            principal_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            principal_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            principal_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                amperity::types::WorkflowRunState,
+                ::std::string::String,
+            >,
+            task_instances: ::std::result::Result<
+                ::std::vec::Vec<super::WorkflowTaskInstance>,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                amperity::types::WorkflowType,
+                ::std::string::String,
+            >,
+            warn_after_ms: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRun {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    current_version: Ok(Default::default()),
+                    ended_at: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    launched_version: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    principal_email: Ok(Default::default()),
+                    principal_id: Ok(Default::default()),
+                    principal_name: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    task_instances: Ok(Default::default()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    warn_after_ms: Ok(Default::default()),
+                    workflow_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRun {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn current_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for current_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn launched_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.launched_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for launched_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn principal_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn principal_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for principal_id: {e}")
+                    });
+                self
+            }
+            pub fn principal_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.principal_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for principal_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<amperity::types::WorkflowRunState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn task_instances<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowTaskInstance>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_instances = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_instances: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<amperity::types::WorkflowType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn warn_after_ms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warn_after_ms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for warn_after_ms: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRun> for super::WorkflowRun {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRun,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    current_version: value.current_version?,
+                    ended_at: value.ended_at?,
+                    error: value.error?,
+                    id: value.id?,
+                    launched_version: value.launched_version?,
+                    name: value.name?,
+                    principal_email: value.principal_email?,
+                    principal_id: value.principal_id?,
+                    principal_name: value.principal_name?,
+                    state: value.state?,
+                    task_instances: value.task_instances?,
+                    tenant: value.tenant?,
+                    type_: value.type_?,
+                    warn_after_ms: value.warn_after_ms?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRun> for WorkflowRun {
+            fn from(value: super::WorkflowRun) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    current_version: Ok(value.current_version),
+                    ended_at: Ok(value.ended_at),
+                    error: Ok(value.error),
+                    id: Ok(value.id),
+                    launched_version: Ok(value.launched_version),
+                    name: Ok(value.name),
+                    principal_email: Ok(value.principal_email),
+                    principal_id: Ok(value.principal_id),
+                    principal_name: Ok(value.principal_name),
+                    state: Ok(value.state),
+                    task_instances: Ok(value.task_instances),
+                    tenant: Ok(value.tenant),
+                    type_: Ok(value.type_),
+                    warn_after_ms: Ok(value.warn_after_ms),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowRunPage {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::WorkflowRun>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRunPage {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    next_token: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRunPage {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowRun>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_token: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRunPage> for super::WorkflowRunPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRunPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    next_token: value.next_token?,
+                    total: value.total?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRunPage> for WorkflowRunPage {
+            fn from(value: super::WorkflowRunPage) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    next_token: Ok(value.next_token),
+                    total: Ok(value.total),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowRunRequest {
+            config_id: ::std::result::Result<
+                super::WorkflowRunRequestConfigId,
+                ::std::string::String,
+            >,
+            range_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            range_to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            run_mode: ::std::result::Result<
+                ::std::option::Option<amperity::types::WorkflowRunMode>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowRunRequest {
+            fn default() -> Self {
+                Self {
+                    config_id: Err("no value supplied for config_id".to_string()),
+                    range_from: Ok(Default::default()),
+                    range_to: Ok(Default::default()),
+                    run_mode: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowRunRequest {
+            pub fn config_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::WorkflowRunRequestConfigId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.config_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for config_id: {e}")
+                    });
+                self
+            }
+            pub fn range_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.range_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for range_from: {e}")
+                    });
+                self
+            }
+            pub fn range_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.range_to = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for range_to: {e}")
+                    });
+                self
+            }
+            pub fn run_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<amperity::types::WorkflowRunMode>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.run_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for run_mode: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowRunRequest> for super::WorkflowRunRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowRunRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    config_id: value.config_id?,
+                    range_from: value.range_from?,
+                    range_to: value.range_to?,
+                    run_mode: value.run_mode?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowRunRequest> for WorkflowRunRequest {
+            fn from(value: super::WorkflowRunRequest) -> Self {
+                Self {
+                    config_id: Ok(value.config_id),
+                    range_from: Ok(value.range_from),
+                    range_to: Ok(value.range_to),
+                    run_mode: Ok(value.run_mode),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WorkflowTaskInstance {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            ended_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<super::WorkflowError>,
+                ::std::string::String,
+            >,
+            execution_type: ::std::result::Result<
+                ::std::option::Option<amperity::types::WorkflowTaskExecutionType>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            run_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                amperity::types::WorkflowTaskState,
+                ::std::string::String,
+            >,
+            state_changed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            task_definition_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_definition_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_instance_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant: ::std::result::Result<::std::string::String, ::std::string::String>,
+            timeout_ms: ::std::result::Result<
+                ::std::option::Option<u64>,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WorkflowTaskInstance {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    ended_at: Ok(Default::default()),
+                    error: Ok(Default::default()),
+                    execution_type: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    label: Ok(Default::default()),
+                    run_id: Ok(Default::default()),
+                    state: Err("no value supplied for state".to_string()),
+                    state_changed_at: Ok(Default::default()),
+                    task_definition_id: Ok(Default::default()),
+                    task_definition_type: Ok(Default::default()),
+                    task_instance_id: Ok(Default::default()),
+                    tenant: Err("no value supplied for tenant".to_string()),
+                    timeout_ms: Ok(Default::default()),
+                    workflow_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl WorkflowTaskInstance {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn ended_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ended_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ended_at: {e}")
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::WorkflowError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn execution_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<amperity::types::WorkflowTaskExecutionType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.execution_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for execution_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn run_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.run_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for run_id: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<amperity::types::WorkflowTaskState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn state_changed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state_changed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for state_changed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_definition_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_definition_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_definition_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_definition_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_definition_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_definition_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_instance_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_instance_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for task_instance_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant: {e}")
+                    });
+                self
+            }
+            pub fn timeout_ms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timeout_ms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timeout_ms: {e}")
+                    });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workflow_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WorkflowTaskInstance>
+        for super::WorkflowTaskInstance {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WorkflowTaskInstance,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    ended_at: value.ended_at?,
+                    error: value.error?,
+                    execution_type: value.execution_type?,
+                    id: value.id?,
+                    label: value.label?,
+                    run_id: value.run_id?,
+                    state: value.state?,
+                    state_changed_at: value.state_changed_at?,
+                    task_definition_id: value.task_definition_id?,
+                    task_definition_type: value.task_definition_type?,
+                    task_instance_id: value.task_instance_id?,
+                    tenant: value.tenant?,
+                    timeout_ms: value.timeout_ms?,
+                    workflow_id: value.workflow_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WorkflowTaskInstance> for WorkflowTaskInstance {
+            fn from(value: super::WorkflowTaskInstance) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    ended_at: Ok(value.ended_at),
+                    error: Ok(value.error),
+                    execution_type: Ok(value.execution_type),
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    run_id: Ok(value.run_id),
+                    state: Ok(value.state),
+                    state_changed_at: Ok(value.state_changed_at),
+                    task_definition_id: Ok(value.task_definition_id),
+                    task_definition_type: Ok(value.task_definition_type),
+                    task_instance_id: Ok(value.task_instance_id),
+                    tenant: Ok(value.tenant),
+                    timeout_ms: Ok(value.timeout_ms),
+                    workflow_id: Ok(value.workflow_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -556,12 +4180,884 @@ pub mod types {
             }
         }
     }
+    /** The state of an ingest job on one table; the same value as the Status column of a
+workflow's page in Amperity. Some states are only seen while the job is active.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the
+"In progress" state of Amperity's documentation is not listed because its spelling on the
+wire is not documented: expect values that are not listed here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum IngestJobState {
+        /// `scheduled`
+        Scheduled,
+        /// `started`
+        Started,
+        /// `running`
+        Running,
+        /// `finalizing`
+        Finalizing,
+        /// `succeeded`
+        Succeeded,
+        /// `stopping`
+        Stopping,
+        /// `stopped`
+        Stopped,
+        /// `failed`
+        Failed,
+        /// `skipped`
+        Skipped,
+        /// `canceled`
+        Canceled,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl IngestJobState {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Scheduled => "scheduled",
+                Self::Started => "started",
+                Self::Running => "running",
+                Self::Finalizing => "finalizing",
+                Self::Succeeded => "succeeded",
+                Self::Stopping => "stopping",
+                Self::Stopped => "stopped",
+                Self::Failed => "failed",
+                Self::Skipped => "skipped",
+                Self::Canceled => "canceled",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for IngestJobState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for IngestJobState {
+        fn from(value: &str) -> Self {
+            match value {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "finalizing" => Self::Finalizing,
+                "succeeded" => Self::Succeeded,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "failed" => Self::Failed,
+                "skipped" => Self::Skipped,
+                "canceled" => Self::Canceled,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for IngestJobState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "finalizing" => Self::Finalizing,
+                "succeeded" => Self::Succeeded,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "failed" => Self::Failed,
+                "skipped" => Self::Skipped,
+                "canceled" => Self::Canceled,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for IngestJobState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for IngestJobState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IngestJobState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for IngestJobState {
+        fn schema_name() -> ::std::string::String {
+            "IngestJobState".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** Where an error comes from. `customer`: the configuration in Amperity; updating it, then
+rerunning the workflow, often resolves the error. `platform`: a component or service
+Amperity relies on; such errors are often transient, and rerunning the workflow resolves
+them, though some need Amperity Support.
+
+Amperity may add values (an added enumeration value is a non-breaking change): expect
+values that are not listed here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowErrorAttribution {
+        /// `customer`
+        Customer,
+        /// `platform`
+        Platform,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowErrorAttribution {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Customer => "customer",
+                Self::Platform => "platform",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowErrorAttribution {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowErrorAttribution {
+        fn from(value: &str) -> Self {
+            match value {
+                "customer" => Self::Customer,
+                "platform" => Self::Platform,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowErrorAttribution {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "customer" => Self::Customer,
+                "platform" => Self::Platform,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowErrorAttribution {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowErrorAttribution {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowErrorAttribution {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowErrorAttribution {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowErrorAttribution".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** What a run of a courier group does. `full`: pull data, refresh domain tables, run Stitch,
+update databases, then send the results downstream, running every activation
+(orchestrations, campaigns, journeys) of the workflow. `refresh`: pull data, refresh
+domain tables, run Stitch, then update databases. `source`: pull data and refresh domain
+tables. Without it, the run uses the mode configured for the scheduled workflow.
+
+Amperity may add run modes (an added enumeration value is a non-breaking change).*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowRunMode {
+        /// `full`
+        Full,
+        /// `refresh`
+        Refresh,
+        /// `source`
+        Source,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowRunMode {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Full => "full",
+                Self::Refresh => "refresh",
+                Self::Source => "source",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowRunMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowRunMode {
+        fn from(value: &str) -> Self {
+            match value {
+                "full" => Self::Full,
+                "refresh" => Self::Refresh,
+                "source" => Self::Source,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowRunMode {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "full" => Self::Full,
+                "refresh" => Self::Refresh,
+                "source" => Self::Source,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunMode {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowRunMode {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunMode {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowRunMode {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowRunMode".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** The state of a workflow run; the same value as the Status column of the Workflows page in
+Amperity.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the "In
+progress" and "Running with failures" states of Amperity's documentation are not listed
+because their spelling on the wire is not documented: expect values that are not listed
+here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowRunState {
+        /// `scheduled`
+        Scheduled,
+        /// `started`
+        Started,
+        /// `running`
+        Running,
+        /// `paused`
+        Paused,
+        /// `stopping`
+        Stopping,
+        /// `stopped`
+        Stopped,
+        /// `canceling`
+        Canceling,
+        /// `canceled`
+        Canceled,
+        /// `succeeded`
+        Succeeded,
+        /// `failed`
+        Failed,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowRunState {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Scheduled => "scheduled",
+                Self::Started => "started",
+                Self::Running => "running",
+                Self::Paused => "paused",
+                Self::Stopping => "stopping",
+                Self::Stopped => "stopped",
+                Self::Canceling => "canceling",
+                Self::Canceled => "canceled",
+                Self::Succeeded => "succeeded",
+                Self::Failed => "failed",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowRunState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowRunState {
+        fn from(value: &str) -> Self {
+            match value {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "paused" => Self::Paused,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "canceling" => Self::Canceling,
+                "canceled" => Self::Canceled,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowRunState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "paused" => Self::Paused,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "canceling" => Self::Canceling,
+                "canceled" => Self::Canceled,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowRunState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowRunState {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowRunState".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** How much of a workflow run GET /workflow/runs/{workflow-id} returns. `overview`: its
+`created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`. `verbose`: every
+field, its tasks included.
+
+Amperity may add views (an added enumeration value is a non-breaking change).*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowRunView {
+        /// `overview`
+        Overview,
+        /// `verbose`
+        Verbose,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowRunView {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Overview => "overview",
+                Self::Verbose => "verbose",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowRunView {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowRunView {
+        fn from(value: &str) -> Self {
+            match value {
+                "overview" => Self::Overview,
+                "verbose" => Self::Verbose,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowRunView {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "overview" => Self::Overview,
+                "verbose" => Self::Verbose,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowRunView {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowRunView {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowRunView {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowRunView {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowRunView".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** The service that runs a task.
+
+Amperity may add values (an added enumeration value is a non-breaking change): expect
+values that are not listed here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowTaskExecutionType {
+        /// `spark-sql`
+        SparkSql,
+        /// `prodigal`
+        Prodigal,
+        /// `prodigal-aurora`
+        ProdigalAurora,
+        /// `databricks`
+        Databricks,
+        /// `identity`
+        Identity,
+        /// `task-identity`
+        TaskIdentity,
+        /// `legacy`
+        Legacy,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowTaskExecutionType {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SparkSql => "spark-sql",
+                Self::Prodigal => "prodigal",
+                Self::ProdigalAurora => "prodigal-aurora",
+                Self::Databricks => "databricks",
+                Self::Identity => "identity",
+                Self::TaskIdentity => "task-identity",
+                Self::Legacy => "legacy",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowTaskExecutionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowTaskExecutionType {
+        fn from(value: &str) -> Self {
+            match value {
+                "spark-sql" => Self::SparkSql,
+                "prodigal" => Self::Prodigal,
+                "prodigal-aurora" => Self::ProdigalAurora,
+                "databricks" => Self::Databricks,
+                "identity" => Self::Identity,
+                "task-identity" => Self::TaskIdentity,
+                "legacy" => Self::Legacy,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowTaskExecutionType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "spark-sql" => Self::SparkSql,
+                "prodigal" => Self::Prodigal,
+                "prodigal-aurora" => Self::ProdigalAurora,
+                "databricks" => Self::Databricks,
+                "identity" => Self::Identity,
+                "task-identity" => Self::TaskIdentity,
+                "legacy" => Self::Legacy,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowTaskExecutionType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowTaskExecutionType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowTaskExecutionType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowTaskExecutionType {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowTaskExecutionType".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** The state of a task of a workflow run; the same value as the Status column of a
+workflow's page in Amperity. Some states are only seen while the task is active.
+
+Amperity may add states (an added enumeration value is a non-breaking change), and the "In
+progress" and "Up for retry" states of Amperity's documentation are not listed because
+their spelling on the wire is not documented: expect values that are not listed here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowTaskState {
+        /// `scheduled`
+        Scheduled,
+        /// `started`
+        Started,
+        /// `running`
+        Running,
+        /// `paused`
+        Paused,
+        /// `finalizing`
+        Finalizing,
+        /// `stopping`
+        Stopping,
+        /// `stopped`
+        Stopped,
+        /// `canceled`
+        Canceled,
+        /// `skipped`
+        Skipped,
+        /// `succeeded`
+        Succeeded,
+        /// `failed`
+        Failed,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowTaskState {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Scheduled => "scheduled",
+                Self::Started => "started",
+                Self::Running => "running",
+                Self::Paused => "paused",
+                Self::Finalizing => "finalizing",
+                Self::Stopping => "stopping",
+                Self::Stopped => "stopped",
+                Self::Canceled => "canceled",
+                Self::Skipped => "skipped",
+                Self::Succeeded => "succeeded",
+                Self::Failed => "failed",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowTaskState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowTaskState {
+        fn from(value: &str) -> Self {
+            match value {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "paused" => Self::Paused,
+                "finalizing" => Self::Finalizing,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "canceled" => Self::Canceled,
+                "skipped" => Self::Skipped,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowTaskState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "scheduled" => Self::Scheduled,
+                "started" => Self::Started,
+                "running" => Self::Running,
+                "paused" => Self::Paused,
+                "finalizing" => Self::Finalizing,
+                "stopping" => Self::Stopping,
+                "stopped" => Self::Stopped,
+                "canceled" => Self::Canceled,
+                "skipped" => Self::Skipped,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowTaskState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowTaskState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowTaskState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowTaskState {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowTaskState".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
+    /** The type of a workflow run, a namespaced name such as `campaign.send`; the Type column of
+the Workflows page in Amperity shows it by name.
+
+Only the types that appear in Amperity's examples are listed. Most workflows are of a type
+related to one of these areas: bridge sync, C360 validation, campaign results, campaign
+send, CCPA delete, compact campaign recipients table, courier, courier group, data refresh,
+database, domain table schema migration, file upload, ingest, input validation report
+update, manual campaign run, manual index run, orchestration, orchestration group,
+predictive job, record deletion, system migration on campaigns recipients table, UID2
+enrichment, update campaign recipients table. Expect values that are not listed here.*/
+    ///
+    /// Amperity may add values without a new API version; a value this SDK does not know decodes as `Unknown`, keeping the value as sent.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum WorkflowType {
+        /// `amperity.orchestration.orchestration/run`
+        AmperityOrchestrationOrchestrationRun,
+        /// `campaign.fetch`
+        CampaignFetch,
+        /// `campaign.send`
+        CampaignSend,
+        /// `courier.group/run`
+        CourierGroupRun,
+        /// A value this version of the SDK does not know, as sent.
+        Unknown(::std::string::String),
+    }
+    impl WorkflowType {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AmperityOrchestrationOrchestrationRun => {
+                    "amperity.orchestration.orchestration/run"
+                }
+                Self::CampaignFetch => "campaign.fetch",
+                Self::CampaignSend => "campaign.send",
+                Self::CourierGroupRun => "courier.group/run",
+                Self::Unknown(value) => value,
+            }
+        }
+        /// Whether this is a value the spec documents (not `Unknown`).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::fmt::Display for WorkflowType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for WorkflowType {
+        fn from(value: &str) -> Self {
+            match value {
+                "amperity.orchestration.orchestration/run" => {
+                    Self::AmperityOrchestrationOrchestrationRun
+                }
+                "campaign.fetch" => Self::CampaignFetch,
+                "campaign.send" => Self::CampaignSend,
+                "courier.group/run" => Self::CourierGroupRun,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for WorkflowType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "amperity.orchestration.orchestration/run" => {
+                    Self::AmperityOrchestrationOrchestrationRun
+                }
+                "campaign.fetch" => Self::CampaignFetch,
+                "campaign.send" => Self::CampaignSend,
+                "courier.group/run" => Self::CourierGroupRun,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WorkflowType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for WorkflowType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WorkflowType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            ::std::string::String::deserialize(deserializer).map(Self::from)
+        }
+    }
+    /// Any string: a value the spec does not list is still valid for this type.
+    impl ::schemars::JsonSchema for WorkflowType {
+        fn schema_name() -> ::std::string::String {
+            "WorkflowType".to_owned()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            <::std::string::String as ::schemars::JsonSchema>::json_schema(generator)
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Amperity API
 
 The Amperity API gives programmatic access to an Amperity tenant. This document describes the
-**GET /segments** endpoint, which lists the segments of a tenant.
+control-plane API, version 2024-04-01:
+
+- **Audit events**: `GET /audit-events`, the log of user activity in a tenant.
+- **Campaigns**: `GET /campaigns`, the campaigns of a tenant.
+- **Segments**: `GET /segments`, the segments of a tenant.
+- **Ingest jobs**: `GET /ingest/jobs` and `GET /ingest/jobs/{job-id}`, what was loaded into the
+  tenant's tables.
+- **Workflow runs**: `GET /workflow/runs` and `GET /workflow/runs/{workflow-id}` to follow
+  workflows, `POST /workflow/runs` to start one and `POST /workflow/runs/{workflow-id}/stop` to
+  stop one.
 
 ## Authentication
 
@@ -586,13 +5082,24 @@ Before a version is retired, responses carry a `Deprecation` header (at least 6 
 and a `Sunset` header (at least 3 months after the deprecation date), for example
 `Deprecation: Tue, 1 Sep 2024 23:59:59 GMT` and `Sunset: Wed, 1 Dec 2024 23:59:59 GMT`.
 
+Added enumeration values are non-breaking too: wherever this document lists the values of a
+field (a workflow run's `state`, say), a response may carry a value that is not listed yet.
+
 ## Pagination
 
 Lists are paginated with an opaque cursor. A response carries `data` (this page's items) and,
 when another page exists, `next_token`. Pass that value back as the `next_token` query
 parameter to get the next page. A missing, `null` or empty `next_token` marks the last page.
 `limit` sets the page size; `with_total=true` adds `total`, the count of all results, which can
-be expensive to compute on large lists.
+be expensive to compute on large lists. Each list says which of these parameters it takes:
+`GET /ingest/jobs` takes only `with_total` and returns one time window at once.
+
+## Time windows
+
+Query parameters that bound a time window (`happened_from`, `created_to`, ...) take an ISO 8601
+timestamp in UTC, complete (`2026-04-01T11:11:11Z`) or partial (`2026-04-01`). The start of a
+window is inclusive, its end exclusive. Timestamps in responses are complete RFC 3339 date-times
+in UTC, such as `2026-04-09T17:21:06.747Z`.
 
 ## Rate limits
 
@@ -602,9 +5109,16 @@ retry with exponential backoff and some randomness (jitter).
 
 ## Errors
 
-Errors use conventional HTTP status codes: 4xx for a problem with the request, 5xx when the
-service is unavailable. Every error body has `status` and `message`, and usually `request_id`
-and `trace_id`, which Amperity support asks for.
+Errors use conventional HTTP status codes: 4xx for a problem with the request (409 when it
+conflicts with the current state, such as stopping a workflow run that is not running), 5xx
+when the service is unavailable. Every error body has `status` and `message`, and usually
+`request_id` and `trace_id`, which Amperity support asks for.
+
+## Retries
+
+Reading is safe to repeat; `POST /workflow/runs` is not: each request that reaches Amperity
+starts another run. Retry a `POST` only when the server certainly did not act on it (a 429, a
+401 before a fresh token, a connection that failed before the request was sent).
 
 
 Version: 2024-04-01*/
@@ -663,6 +5177,162 @@ impl ClientInfo<crate::client_state::ClientState> for Client {
 }
 impl ClientHooks<crate::client_state::ClientState> for &Client {}
 impl Client {
+    /**List audit events
+
+Returns one page of the audit events of the tenant named by `amperity-tenant`: who did
+what to which object, when, from where. A page holds up to 1000 events. Follow
+`next_token` to read every page.
+
+Requested for a production tenant, the log includes the events of its sandboxes; requested
+for a sandbox, only that sandbox's events. `happened_from` and `happened_to` restrict it to
+a time window.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/audit-events?limit=10&with_total=true&happened_from=2026-04-01&happened_to=2026-04-10' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/audit-events`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `happened_from`: The start (inclusive) of the time window of the events, an ISO 8601 timestamp in UTC: complete (`2026-04-01T11:11:11Z`) or partial (`2026-04-01`).
+- `happened_to`: The end (exclusive) of the time window of the events, an ISO 8601 timestamp in UTC: complete (`2026-04-10T11:11:11Z`) or partial (`2026-04-10`).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_audit_events()
+    .api_version(api_version)
+    .happened_from(happened_from)
+    .happened_to(happened_to)
+    .limit(limit)
+    .next_token(next_token)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_audit_events(&self) -> builder::ListAuditEvents<'_> {
+        builder::ListAuditEvents::new(self)
+    }
+    /**List campaigns
+
+Returns one page of the campaigns of the tenant named by `amperity-tenant`, optionally only
+those that use one data template. Follow `next_token` to read every page.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/campaigns?limit=12&with_total=true&destination_data_template_id=ptg-1abcAB4C2' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/campaigns`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `destination_data_template_id`: Only the campaigns configured to use this data template. Copy the template's ID in Amperity from the Destinations page (the row's menu, then Copy ID).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_campaigns()
+    .api_version(api_version)
+    .destination_data_template_id(destination_data_template_id)
+    .limit(limit)
+    .next_token(next_token)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_campaigns(&self) -> builder::ListCampaigns<'_> {
+        builder::ListCampaigns::new(self)
+    }
+    /**List ingest jobs
+
+Returns the ingest jobs of the tenant named by `amperity-tenant` that started within a time
+window of at most 7 days, each with a summary of every table it loaded (rows read, inserted,
+updated, rejected and in error) and of every file it read.
+
+This list is not paginated: it takes no `limit` and no `next_token`, and returns the whole
+window at once. Responses may carry a `next_token`, which this endpoint does not accept; to
+read more, ask for the next window.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/ingest/jobs?created_from=2026-10-01&created_to=2026-10-07' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/ingest/jobs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `created_from`: The start (inclusive) of the time window in which the jobs started, an ISO 8601 timestamp in UTC: complete (`2026-10-01T00:00:00Z`) or partial (`2026-10-01`). The window, up to `created_to`, spans at most 7 days.
+- `created_to`: The end (exclusive) of the time window in which the jobs started, an ISO 8601 timestamp in UTC: complete (`2026-10-07T00:00:00Z`) or partial (`2026-10-07`). The window, from `created_from`, spans at most 7 days.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_ingest_jobs()
+    .api_version(api_version)
+    .created_from(created_from)
+    .created_to(created_to)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_ingest_jobs(&self) -> builder::ListIngestJobs<'_> {
+        builder::ListIngestJobs::new(self)
+    }
+    /**Get an ingest job
+
+Returns one ingest job of the tenant named by `amperity-tenant`, with a summary of every
+table it loaded (rows read, inserted, updated, rejected and in error) and of every file it
+read.
+
+The job ID is in Amperity on the workflow's page: Recent Activity, then Ingest details
+under the job. GET /ingest/jobs lists the jobs of a time window with their IDs.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/ingest/jobs/isj-20240701-48815-6dcXdk' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/ingest/jobs/{job-id}`
+
+Arguments:
+- `job_id`: The identifier of the ingest job, for example `isj-20240701-48815-6dcXdk`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+```ignore
+let response = client.get_ingest_job()
+    .job_id(job_id)
+    .api_version(api_version)
+    .send()
+    .await;
+```*/
+    pub fn get_ingest_job(&self) -> builder::GetIngestJob<'_> {
+        builder::GetIngestJob::new(self)
+    }
     /**List segments
 
 Returns one page of the segments in the tenant named by `amperity-tenant`. Follow
@@ -698,6 +5368,173 @@ let response = client.list_segments()
     pub fn list_segments(&self) -> builder::ListSegments<'_> {
         builder::ListSegments::new(self)
     }
+    /**List workflow runs
+
+Returns one page of the workflow runs of the tenant named by `amperity-tenant`, optionally
+only those created or ended within a time window, in one state, or of one type. Follow
+`next_token` to read every page.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/workflow/runs?limit=12&with_total=true&created_from=2026-04-01&state=succeeded' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/workflow/runs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `created_from`: Only runs created at or after this time, an ISO 8601 timestamp in UTC: complete (`2026-04-01T00:00:00Z`) or partial (`2026-04-01`).
+- `created_to`: Only runs created before this time (exclusive), an ISO 8601 timestamp in UTC: complete (`2026-04-30T00:00:00Z`) or partial (`2026-04-30`).
+- `ended_from`: Only runs that ended at or after this time, an ISO 8601 timestamp in UTC: complete (`2026-04-01T00:00:00Z`) or partial (`2026-04-01`).
+- `ended_to`: Only runs that ended before this time (exclusive), an ISO 8601 timestamp in UTC: complete (`2026-04-30T00:00:00Z`) or partial (`2026-04-30`).
+- `limit`: The maximum number of records in one page of results (1 to 1000).
+- `next_token`: The opaque cursor from the previous page's `next_token`. Omit it for the first page. It cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+- `state`: Only runs in this state (for example `succeeded`). See `WorkflowRunState` for the values; a value not listed there may be sent as well.
+- `type_`: Only runs of this type (for example `courier.group/run`). Any `type` that a listed run carries may be sent, including types not listed in `WorkflowType`.
+- `with_total`: `true` adds `total`, the count of all results, to the response. Counting can be expensive when there are many pages.
+```ignore
+let response = client.list_workflow_runs()
+    .api_version(api_version)
+    .created_from(created_from)
+    .created_to(created_to)
+    .ended_from(ended_from)
+    .ended_to(ended_to)
+    .limit(limit)
+    .next_token(next_token)
+    .state(state)
+    .type_(type_)
+    .with_total(with_total)
+    .send()
+    .await;
+```*/
+    pub fn list_workflow_runs(&self) -> builder::ListWorkflowRuns<'_> {
+        builder::ListWorkflowRuns::new(self)
+    }
+    /**Start a workflow run
+
+Starts a run of a workflow of the tenant named by `amperity-tenant`: a courier group (which
+pulls data, then runs what `run_mode` says), an orchestration group or a campaign, named by
+its configuration ID. Returns the run that was created; follow it with
+GET /workflow/runs/{workflow-id}, stop it with POST /workflow/runs/{workflow-id}/stop.
+
+**Not idempotent.** Every request that reaches Amperity starts another run. The SDK
+therefore never retries this request once the server may have acted on it (a timeout, a
+connection lost after sending, a 5xx): it retries only when the server certainly did not
+act (a 401 answered with a fresh token, a 429, a connection that failed before the request
+was sent). After an uncertain failure, look for the run with GET /workflow/runs before
+starting another.
+
+Courier groups that pull files from cloud storage (SFTP, Amazon S3, Azure Blob Storage,
+Google Cloud Storage) need `range_from`; see `WorkflowRunRequest`.
+
+Example request (a courier group, for one week of files, in full mode):
+
+```bash
+curl --request POST \
+  'https://app.amperity.com/api/workflow/runs' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>' \
+  --header 'Content-Type: application/json' \
+  --data '{"config_id": "cg-123ABc4DE", "range_from": "2026-10-01", "range_to": "2026-10-07", "run_mode": "full"}'
+```
+
+
+Sends a `POST` request to `/workflow/runs`
+
+Arguments:
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `body`: The workflow to run, and how.
+```ignore
+let response = client.start_workflow_run()
+    .api_version(api_version)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn start_workflow_run(&self) -> builder::StartWorkflowRun<'_> {
+        builder::StartWorkflowRun::new(self)
+    }
+    /**Get a workflow run
+
+Returns one workflow run of the tenant named by `amperity-tenant`. By default (`view=overview`)
+only its `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`;
+`view=verbose` adds everything else, its tasks included. Which fields a verbose answer has
+depends on the run's state, its tasks and whether an error occurred.
+
+The workflow ID is on the Workflows page in Amperity; GET /workflow/runs lists runs with
+their IDs.
+
+Example request:
+
+```bash
+curl --request GET \
+  'https://app.amperity.com/api/workflow/runs/wf-20240603-12345-MNabc?view=verbose' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `GET` request to `/workflow/runs/{workflow-id}`
+
+Arguments:
+- `workflow_id`: The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+- `view`: How much to return: `overview` (the default) for the run's `created_at`, `ended_at`, `id`, `name`, `state`, `tenant` and `type`; `verbose` for every field, its tasks included.
+```ignore
+let response = client.get_workflow_run()
+    .workflow_id(workflow_id)
+    .api_version(api_version)
+    .view(view)
+    .send()
+    .await;
+```*/
+    pub fn get_workflow_run(&self) -> builder::GetWorkflowRun<'_> {
+        builder::GetWorkflowRun::new(self)
+    }
+    /**Stop a workflow run
+
+Stops a running workflow run of the tenant named by `amperity-tenant`, and returns the run.
+The workflow ID is on the Workflows page in Amperity (under Actions); GET /workflow/runs
+lists runs with their IDs.
+
+Like every `POST`, the SDK does not retry this request once the server may have acted on
+it; after an uncertain failure, GET /workflow/runs/{workflow-id} tells whether the run
+stopped.
+
+Example request:
+
+```bash
+curl --request POST \
+  'https://app.amperity.com/api/workflow/runs/wf-20240801-65278-x9E9U/stop' \
+  --header 'amperity-tenant: acme' \
+  --header 'api-version: 2024-04-01' \
+  --header 'Authorization: Bearer <access-token>'
+```
+
+
+Sends a `POST` request to `/workflow/runs/{workflow-id}/stop`
+
+Arguments:
+- `workflow_id`: The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+- `api_version`: The query-parameter alternative to the `api-version` header. A request must name a version in one of the two.
+```ignore
+let response = client.stop_workflow_run()
+    .workflow_id(workflow_id)
+    .api_version(api_version)
+    .send()
+    .await;
+```*/
+    pub fn stop_workflow_run(&self) -> builder::StopWorkflowRun<'_> {
+        builder::StopWorkflowRun::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -708,6 +5545,707 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_audit_events`]
+
+[`Client::list_audit_events`]: super::Client::list_audit_events*/
+    #[derive(Debug, Clone)]
+    pub struct ListAuditEvents<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListAuditEventsApiVersion>, String>,
+        happened_from: Result<Option<::std::string::String>, String>,
+        happened_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListAuditEventsNextToken>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListAuditEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                happened_from: Ok(None),
+                happened_to: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAuditEventsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAuditEventsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn happened_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.happened_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for happened_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn happened_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.happened_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for happened_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListAuditEventsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListAuditEventsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/audit-events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AuditEventPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                happened_from,
+                happened_to,
+                limit,
+                next_token,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let happened_from = happened_from.map_err(Error::InvalidRequest)?;
+            let happened_to = happened_to.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/audit-events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("happened_from", &happened_from),
+                )
+                .query(&progenitor_client::QueryParam::new("happened_to", &happened_to))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_audit_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_campaigns`]
+
+[`Client::list_campaigns`]: super::Client::list_campaigns*/
+    #[derive(Debug, Clone)]
+    pub struct ListCampaigns<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListCampaignsApiVersion>, String>,
+        destination_data_template_id: Result<
+            Option<types::ListCampaignsDestinationDataTemplateId>,
+            String,
+        >,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListCampaignsNextToken>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListCampaigns<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                destination_data_template_id: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn destination_data_template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsDestinationDataTemplateId>,
+        {
+            self.destination_data_template_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsDestinationDataTemplateId` for destination_data_template_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCampaignsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCampaignsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/campaigns`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CampaignPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                destination_data_template_id,
+                limit,
+                next_token,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let destination_data_template_id = destination_data_template_id
+                .map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "destination_data_template_id",
+                        &destination_data_template_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_campaigns",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_ingest_jobs`]
+
+[`Client::list_ingest_jobs`]: super::Client::list_ingest_jobs*/
+    #[derive(Debug, Clone)]
+    pub struct ListIngestJobs<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListIngestJobsApiVersion>, String>,
+        created_from: Result<::std::string::String, String>,
+        created_to: Result<::std::string::String, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListIngestJobs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                created_from: Err("created_from was not initialized".to_string()),
+                created_to: Err("created_to was not initialized".to_string()),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListIngestJobsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListIngestJobsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_from = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_to = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/ingest/jobs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IngestJobPage>, Error<types::ErrorResponse>> {
+            let Self { client, api_version, created_from, created_to, with_total } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let created_from = created_from.map_err(Error::InvalidRequest)?;
+            let created_to = created_to.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/ingest/jobs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("created_from", &created_from),
+                )
+                .query(&progenitor_client::QueryParam::new("created_to", &created_to))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_ingest_jobs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_ingest_job`]
+
+[`Client::get_ingest_job`]: super::Client::get_ingest_job*/
+    #[derive(Debug, Clone)]
+    pub struct GetIngestJob<'a> {
+        client: &'a super::Client,
+        job_id: Result<types::GetIngestJobJobId, String>,
+        api_version: Result<Option<types::GetIngestJobApiVersion>, String>,
+    }
+    impl<'a> GetIngestJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                job_id: Err("job_id was not initialized".to_string()),
+                api_version: Ok(None),
+            }
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetIngestJobJobId>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetIngestJobJobId` for job_id failed".to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetIngestJobApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetIngestJobApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/ingest/jobs/{job-id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IngestJob>, Error<types::ErrorResponse>> {
+            let Self { client, job_id, api_version } = self;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/ingest/jobs/{}", client.baseurl, encode_path(& job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_ingest_job",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_segments`]
 
 [`Client::list_segments`]: super::Client::list_segments*/
@@ -872,6 +6410,945 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_workflow_runs`]
+
+[`Client::list_workflow_runs`]: super::Client::list_workflow_runs*/
+    #[derive(Debug, Clone)]
+    pub struct ListWorkflowRuns<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::ListWorkflowRunsApiVersion>, String>,
+        created_from: Result<Option<::std::string::String>, String>,
+        created_to: Result<Option<::std::string::String>, String>,
+        ended_from: Result<Option<::std::string::String>, String>,
+        ended_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        next_token: Result<Option<types::ListWorkflowRunsNextToken>, String>,
+        state: Result<Option<amperity::types::WorkflowRunState>, String>,
+        type_: Result<Option<amperity::types::WorkflowType>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl<'a> ListWorkflowRuns<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                created_from: Ok(None),
+                created_to: Ok(None),
+                ended_from: Ok(None),
+                ended_to: Ok(None),
+                limit: Ok(None),
+                next_token: Ok(None),
+                state: Ok(None),
+                type_: Ok(None),
+                with_total: Ok(None),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkflowRunsApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListWorkflowRunsApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn created_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.created_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for created_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ended_from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ended_from = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ended_from failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ended_to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ended_to = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ended_to failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn next_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListWorkflowRunsNextToken>,
+        {
+            self.next_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListWorkflowRunsNextToken` for next_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<amperity::types::WorkflowRunState>,
+        {
+            self.state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `amperity :: types :: WorkflowRunState` for state failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<amperity::types::WorkflowType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `amperity :: types :: WorkflowType` for type_ failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn with_total<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.with_total = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for with_total failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/workflow/runs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRunPage>, Error<types::ErrorResponse>> {
+            let Self {
+                client,
+                api_version,
+                created_from,
+                created_to,
+                ended_from,
+                ended_to,
+                limit,
+                next_token,
+                state,
+                type_,
+                with_total,
+            } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let created_from = created_from.map_err(Error::InvalidRequest)?;
+            let created_to = created_to.map_err(Error::InvalidRequest)?;
+            let ended_from = ended_from.map_err(Error::InvalidRequest)?;
+            let ended_to = ended_to.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let next_token = next_token.map_err(Error::InvalidRequest)?;
+            let state = state.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let with_total = with_total.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workflow/runs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(
+                    &progenitor_client::QueryParam::new("created_from", &created_from),
+                )
+                .query(&progenitor_client::QueryParam::new("created_to", &created_to))
+                .query(&progenitor_client::QueryParam::new("ended_from", &ended_from))
+                .query(&progenitor_client::QueryParam::new("ended_to", &ended_to))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("next_token", &next_token))
+                .query(&progenitor_client::QueryParam::new("state", &state))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .query(&progenitor_client::QueryParam::new("with_total", &with_total))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_workflow_runs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::start_workflow_run`]
+
+[`Client::start_workflow_run`]: super::Client::start_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct StartWorkflowRun<'a> {
+        client: &'a super::Client,
+        api_version: Result<Option<types::StartWorkflowRunApiVersion>, String>,
+        body: Result<types::builder::WorkflowRunRequest, String>,
+    }
+    impl<'a> StartWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_version: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StartWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `StartWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WorkflowRunRequest>,
+            <V as std::convert::TryInto<
+                types::WorkflowRunRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `WorkflowRunRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::WorkflowRunRequest,
+            ) -> types::builder::WorkflowRunRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/workflow/runs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, api_version, body } = self;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::WorkflowRunRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/workflow/runs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "start_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_workflow_run`]
+
+[`Client::get_workflow_run`]: super::Client::get_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct GetWorkflowRun<'a> {
+        client: &'a super::Client,
+        workflow_id: Result<types::GetWorkflowRunWorkflowId, String>,
+        api_version: Result<Option<types::GetWorkflowRunApiVersion>, String>,
+        view: Result<Option<amperity::types::WorkflowRunView>, String>,
+    }
+    impl<'a> GetWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                api_version: Ok(None),
+                view: Ok(None),
+            }
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkflowRunWorkflowId>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetWorkflowRunWorkflowId` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `GetWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn view<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<amperity::types::WorkflowRunView>,
+        {
+            self.view = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `amperity :: types :: WorkflowRunView` for view failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/workflow/runs/{workflow-id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, workflow_id, api_version, view } = self;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let view = view.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workflow/runs/{}", client.baseurl, encode_path(& workflow_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .query(&progenitor_client::QueryParam::new("view", &view))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::stop_workflow_run`]
+
+[`Client::stop_workflow_run`]: super::Client::stop_workflow_run*/
+    #[derive(Debug, Clone)]
+    pub struct StopWorkflowRun<'a> {
+        client: &'a super::Client,
+        workflow_id: Result<types::StopWorkflowRunWorkflowId, String>,
+        api_version: Result<Option<types::StopWorkflowRunApiVersion>, String>,
+    }
+    impl<'a> StopWorkflowRun<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+                api_version: Ok(None),
+            }
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StopWorkflowRunWorkflowId>,
+        {
+            self.workflow_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `StopWorkflowRunWorkflowId` for workflow_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn api_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::StopWorkflowRunApiVersion>,
+        {
+            self.api_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `StopWorkflowRunApiVersion` for api_version failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/workflow/runs/{workflow-id}/stop`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, Error<types::ErrorResponse>> {
+            let Self { client, workflow_id, api_version } = self;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let api_version = api_version.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/workflow/runs/{}/stop", client.baseurl, encode_path(& workflow_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("api_version", &api_version))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "stop_workflow_run",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    impl<'a> GetIngestJob<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`GetIngestJob::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::IngestJob>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    impl<'a> GetWorkflowRun<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`GetWorkflowRun::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    impl<'a> ListAuditEvents<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListAuditEvents::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::AuditEventPage>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    /// What a walk over [`ListAuditEvents`] sends again for every page: the request without its client and its cursor.
+    #[derive(Debug, Clone)]
+    pub(crate) struct ListAuditEventsWalk {
+        api_version: Result<Option<types::ListAuditEventsApiVersion>, String>,
+        happened_from: Result<Option<::std::string::String>, String>,
+        happened_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl crate::pagination::ListRequest for ListAuditEventsWalk {
+        type Body = types::AuditEventPage;
+        fn send_page<'b>(
+            &'b self,
+            client: &'b super::Client,
+            next_token: ::std::option::Option<&'b str>,
+        ) -> ::futures::future::BoxFuture<
+            'b,
+            Result<ResponseValue<Self::Body>, crate::error::GeneratedError>,
+        > {
+            let request = ListAuditEvents {
+                client,
+                next_token: Ok(None),
+                api_version: self.api_version.clone(),
+                happened_from: self.happened_from.clone(),
+                happened_to: self.happened_to.clone(),
+                limit: self.limit.clone(),
+                with_total: self.with_total.clone(),
+            };
+            let request = match next_token {
+                Some(token) => request.next_token(token),
+                None => request,
+            };
+            ::std::boxed::Box::pin(request.send())
+        }
+    }
+    impl crate::pagination::PageBody for types::AuditEventPage {
+        type Item = types::AuditEvent;
+        fn into_parts(self) -> crate::pagination::PageParts<types::AuditEvent> {
+            crate::pagination::PageParts {
+                items: self.data,
+                next_token: crate::pagination::IntoCursor::into_cursor(self.next_token),
+                total: crate::pagination::IntoTotal::into_total(self.total),
+                extra: self.extra,
+            }
+        }
+    }
+    impl<'a> ListAuditEvents<'a> {
+        /// Sends the request for one page (the builder's `next_token`, or the first page) the way the SDK's own calls do, and returns its items with the page's cursor, `total`, unknown fields and headers.
+        pub async fn page(self) -> Result<crate::Page<types::AuditEvent>, crate::Error> {
+            let (client, request, first) = self.into_walk();
+            let first = first.map_err(crate::Error::InvalidRequest)?;
+            crate::pagination::page(client, &request, first.as_deref()).await
+        }
+        /// Every page from the builder's `next_token` (or the first page) on, as a [`crate::Pages`] stream: each request goes out as soon as the previous page's cursor has arrived, running ahead of the caller by one page at first and further as the caller reads on. A repeated cursor ends the stream with an error. Nothing is sent until the stream is polled; dropping it cancels what is under way.
+        pub fn pages(self) -> crate::Pages<types::AuditEvent> {
+            let (client, request, first) = self.into_walk();
+            crate::pagination::pages(client.clone(), request, first)
+        }
+        /// Every item of every page, in order, as a [`crate::Items`] stream; see [`pages`](Self::pages).
+        pub fn stream(self) -> crate::Items<types::AuditEvent> {
+            self.pages().items()
+        }
+        fn into_walk(
+            self,
+        ) -> (&'a super::Client, ListAuditEventsWalk, Result<Option<String>, String>) {
+            let Self {
+                client,
+                next_token,
+                api_version,
+                happened_from,
+                happened_to,
+                limit,
+                with_total,
+            } = self;
+            let request = ListAuditEventsWalk {
+                api_version,
+                happened_from,
+                happened_to,
+                limit,
+                with_total,
+            };
+            (client, request, crate::pagination::first_token(next_token))
+        }
+    }
+    impl<'a> ListCampaigns<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListCampaigns::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::CampaignPage>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    /// What a walk over [`ListCampaigns`] sends again for every page: the request without its client and its cursor.
+    #[derive(Debug, Clone)]
+    pub(crate) struct ListCampaignsWalk {
+        api_version: Result<Option<types::ListCampaignsApiVersion>, String>,
+        destination_data_template_id: Result<
+            Option<types::ListCampaignsDestinationDataTemplateId>,
+            String,
+        >,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl crate::pagination::ListRequest for ListCampaignsWalk {
+        type Body = types::CampaignPage;
+        fn send_page<'b>(
+            &'b self,
+            client: &'b super::Client,
+            next_token: ::std::option::Option<&'b str>,
+        ) -> ::futures::future::BoxFuture<
+            'b,
+            Result<ResponseValue<Self::Body>, crate::error::GeneratedError>,
+        > {
+            let request = ListCampaigns {
+                client,
+                next_token: Ok(None),
+                api_version: self.api_version.clone(),
+                destination_data_template_id: self.destination_data_template_id.clone(),
+                limit: self.limit.clone(),
+                with_total: self.with_total.clone(),
+            };
+            let request = match next_token {
+                Some(token) => request.next_token(token),
+                None => request,
+            };
+            ::std::boxed::Box::pin(request.send())
+        }
+    }
+    impl crate::pagination::PageBody for types::CampaignPage {
+        type Item = types::Campaign;
+        fn into_parts(self) -> crate::pagination::PageParts<types::Campaign> {
+            crate::pagination::PageParts {
+                items: self.data,
+                next_token: crate::pagination::IntoCursor::into_cursor(self.next_token),
+                total: crate::pagination::IntoTotal::into_total(self.total),
+                extra: self.extra,
+            }
+        }
+    }
+    impl<'a> ListCampaigns<'a> {
+        /// Sends the request for one page (the builder's `next_token`, or the first page) the way the SDK's own calls do, and returns its items with the page's cursor, `total`, unknown fields and headers.
+        pub async fn page(self) -> Result<crate::Page<types::Campaign>, crate::Error> {
+            let (client, request, first) = self.into_walk();
+            let first = first.map_err(crate::Error::InvalidRequest)?;
+            crate::pagination::page(client, &request, first.as_deref()).await
+        }
+        /// Every page from the builder's `next_token` (or the first page) on, as a [`crate::Pages`] stream: each request goes out as soon as the previous page's cursor has arrived, running ahead of the caller by one page at first and further as the caller reads on. A repeated cursor ends the stream with an error. Nothing is sent until the stream is polled; dropping it cancels what is under way.
+        pub fn pages(self) -> crate::Pages<types::Campaign> {
+            let (client, request, first) = self.into_walk();
+            crate::pagination::pages(client.clone(), request, first)
+        }
+        /// Every item of every page, in order, as a [`crate::Items`] stream; see [`pages`](Self::pages).
+        pub fn stream(self) -> crate::Items<types::Campaign> {
+            self.pages().items()
+        }
+        fn into_walk(
+            self,
+        ) -> (&'a super::Client, ListCampaignsWalk, Result<Option<String>, String>) {
+            let Self {
+                client,
+                next_token,
+                api_version,
+                destination_data_template_id,
+                limit,
+                with_total,
+            } = self;
+            let request = ListCampaignsWalk {
+                api_version,
+                destination_data_template_id,
+                limit,
+                with_total,
+            };
+            (client, request, crate::pagination::first_token(next_token))
+        }
+    }
+    impl<'a> ListIngestJobs<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListIngestJobs::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::IngestJobPage>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
     impl<'a> ListSegments<'a> {
         /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListSegments::send`] is progenitor's: the same request hooks, its own error type.
         pub async fn call(
@@ -949,6 +7426,135 @@ pub mod builder {
                 with_total,
             };
             (client, request, crate::pagination::first_token(next_token))
+        }
+    }
+    impl<'a> ListWorkflowRuns<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`ListWorkflowRuns::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRunPage>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    /// What a walk over [`ListWorkflowRuns`] sends again for every page: the request without its client and its cursor.
+    #[derive(Debug, Clone)]
+    pub(crate) struct ListWorkflowRunsWalk {
+        api_version: Result<Option<types::ListWorkflowRunsApiVersion>, String>,
+        created_from: Result<Option<::std::string::String>, String>,
+        created_to: Result<Option<::std::string::String>, String>,
+        ended_from: Result<Option<::std::string::String>, String>,
+        ended_to: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        state: Result<Option<amperity::types::WorkflowRunState>, String>,
+        type_: Result<Option<amperity::types::WorkflowType>, String>,
+        with_total: Result<Option<bool>, String>,
+    }
+    impl crate::pagination::ListRequest for ListWorkflowRunsWalk {
+        type Body = types::WorkflowRunPage;
+        fn send_page<'b>(
+            &'b self,
+            client: &'b super::Client,
+            next_token: ::std::option::Option<&'b str>,
+        ) -> ::futures::future::BoxFuture<
+            'b,
+            Result<ResponseValue<Self::Body>, crate::error::GeneratedError>,
+        > {
+            let request = ListWorkflowRuns {
+                client,
+                next_token: Ok(None),
+                api_version: self.api_version.clone(),
+                created_from: self.created_from.clone(),
+                created_to: self.created_to.clone(),
+                ended_from: self.ended_from.clone(),
+                ended_to: self.ended_to.clone(),
+                limit: self.limit.clone(),
+                state: self.state.clone(),
+                type_: self.type_.clone(),
+                with_total: self.with_total.clone(),
+            };
+            let request = match next_token {
+                Some(token) => request.next_token(token),
+                None => request,
+            };
+            ::std::boxed::Box::pin(request.send())
+        }
+    }
+    impl crate::pagination::PageBody for types::WorkflowRunPage {
+        type Item = types::WorkflowRun;
+        fn into_parts(self) -> crate::pagination::PageParts<types::WorkflowRun> {
+            crate::pagination::PageParts {
+                items: self.data,
+                next_token: crate::pagination::IntoCursor::into_cursor(self.next_token),
+                total: crate::pagination::IntoTotal::into_total(self.total),
+                extra: self.extra,
+            }
+        }
+    }
+    impl<'a> ListWorkflowRuns<'a> {
+        /// Sends the request for one page (the builder's `next_token`, or the first page) the way the SDK's own calls do, and returns its items with the page's cursor, `total`, unknown fields and headers.
+        pub async fn page(
+            self,
+        ) -> Result<crate::Page<types::WorkflowRun>, crate::Error> {
+            let (client, request, first) = self.into_walk();
+            let first = first.map_err(crate::Error::InvalidRequest)?;
+            crate::pagination::page(client, &request, first.as_deref()).await
+        }
+        /// Every page from the builder's `next_token` (or the first page) on, as a [`crate::Pages`] stream: each request goes out as soon as the previous page's cursor has arrived, running ahead of the caller by one page at first and further as the caller reads on. A repeated cursor ends the stream with an error. Nothing is sent until the stream is polled; dropping it cancels what is under way.
+        pub fn pages(self) -> crate::Pages<types::WorkflowRun> {
+            let (client, request, first) = self.into_walk();
+            crate::pagination::pages(client.clone(), request, first)
+        }
+        /// Every item of every page, in order, as a [`crate::Items`] stream; see [`pages`](Self::pages).
+        pub fn stream(self) -> crate::Items<types::WorkflowRun> {
+            self.pages().items()
+        }
+        fn into_walk(
+            self,
+        ) -> (&'a super::Client, ListWorkflowRunsWalk, Result<Option<String>, String>) {
+            let Self {
+                client,
+                next_token,
+                api_version,
+                created_from,
+                created_to,
+                ended_from,
+                ended_to,
+                limit,
+                state,
+                type_,
+                with_total,
+            } = self;
+            let request = ListWorkflowRunsWalk {
+                api_version,
+                created_from,
+                created_to,
+                ended_from,
+                ended_to,
+                limit,
+                state,
+                type_,
+                with_total,
+            };
+            (client, request, crate::pagination::first_token(next_token))
+        }
+    }
+    impl<'a> StartWorkflowRun<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`StartWorkflowRun::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
+        }
+    }
+    impl<'a> StopWorkflowRun<'a> {
+        /// Sends the request the way the SDK's own calls do: within the client's overall timeout, with errors as [`crate::Error`] (status, message and request id). [`StopWorkflowRun::send`] is progenitor's: the same request hooks, its own error type.
+        pub async fn call(
+            self,
+        ) -> Result<ResponseValue<types::WorkflowRun>, crate::Error> {
+            let state = self.client.inner.clone();
+            crate::call::call(&state, self.send()).await
         }
     }
 }

@@ -639,15 +639,26 @@ fn the_report_for_a_real_edit_names_the_rust_items_that_break() {
             "        name:\n          type: string\n          description: The name of the segment.",
             "        title:\n          type: string\n          description: The name of the segment.",
         ),
-        // Remove a query parameter from the operation.
-        ("        - $ref: \"#/components/parameters/Limit\"\n", ""),
-        // An enumeration value added to a parameter: non-breaking.
+        // Remove a query parameter from the operation (GET /segments: its parameters end with
+        // `WithTotal`, other lists' with a filter).
+        (
+            "        - $ref: \"#/components/parameters/Limit\"\n        \
+             - $ref: \"#/components/parameters/NextToken\"\n        \
+             - $ref: \"#/components/parameters/WithTotal\"\n      responses:\n",
+            "        - $ref: \"#/components/parameters/NextToken\"\n        \
+             - $ref: \"#/components/parameters/WithTotal\"\n      responses:\n",
+        ),
+        // An enumeration value added to a parameter: non-breaking, in every operation that
+        // takes the parameter.
         (
             "          - \"2024-04-01\"\n    # [upstream: type]",
             "          - \"2024-04-01\"\n          - \"2025-07-31\"\n    # [upstream: type]",
         ),
         // A response field may now be missing.
-        ("      required:\n        - data\n", ""),
+        (
+            "      description: One page of segments.\n      required:\n        - data\n",
+            "      description: One page of segments.\n",
+        ),
     ]);
     let base = parse_openapi(&real_spec()).expect("the spec parses");
     let head = parse_openapi(&head).expect("the edited spec parses");
@@ -660,7 +671,7 @@ fn the_report_for_a_real_edit_names_the_rust_items_that_break() {
     assert_eq!(
         report,
         "\
-API changes in spec/openapi.yaml since HEAD: 3 breaking, 1 non-breaking (by Amperity's versioning rules)
+API changes in spec/openapi.yaml since HEAD: 3 breaking, 9 non-breaking (by Amperity's versioning rules)
 
 BREAKING
   GET /segments: query parameter `limit` removed
@@ -671,7 +682,23 @@ BREAKING
       Rust: amperity::types::Segment::name
 
 non-breaking
+  GET /audit-events: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /campaigns: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /ingest/jobs: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /ingest/jobs/{job-id}: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
   GET /segments: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /workflow/runs: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  GET /workflow/runs/{workflow-id}: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  POST /workflow/runs: query parameter `api_version`: enumeration value `2025-07-31` added
+      Rust: the generated enum gains a variant
+  POST /workflow/runs/{workflow-id}/stop: query parameter `api_version`: enumeration value `2025-07-31` added
       Rust: the generated enum gains a variant
 "
     );
