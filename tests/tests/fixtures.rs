@@ -341,9 +341,13 @@ fn invalid_fixtures_are_rejected_by_the_spec_and_structural_ones_by_the_types() 
                 fixture.name
             );
             if serde_accepts {
+                // Compared as valid fixtures are: optional nulls and empty arrays come back absent.
+                let mut expected = fixture.body.clone();
+                let schema = json!({ "$ref": format!("#/components/schemas/{}", fixture.schema) });
+                drop_unwritten_optionals(spec.document(), &schema, &mut expected);
                 assert_eq!(
                     (target.round_trip)(&fixture.body).ok(),
-                    Some(fixture.body.clone()),
+                    Some(expected),
                     "{}: an unknown enumeration value was not kept",
                     fixture.name
                 );

@@ -5075,15 +5075,13 @@ parameter. The current version is `2024-04-01`. A version is supported for at le
 calls with an unsupported version get a 400.
 
 Added response fields, added endpoints and added enumeration values are **non-breaking**:
-clients must accept response fields they do not know. Every object in this document is
-therefore open to additional properties.
+clients must accept response fields they do not know, and values they do not know wherever
+this document lists the values of a field (a workflow run's `state`, say). Every object in
+this document is therefore open to additional properties.
 
 Before a version is retired, responses carry a `Deprecation` header (at least 6 months ahead)
 and a `Sunset` header (at least 3 months after the deprecation date), for example
 `Deprecation: Tue, 1 Sep 2024 23:59:59 GMT` and `Sunset: Wed, 1 Dec 2024 23:59:59 GMT`.
-
-Added enumeration values are non-breaking too: wherever this document lists the values of a
-field (a workflow run's `state`, say), a response may carry a value that is not listed yet.
 
 ## Pagination
 
@@ -5099,7 +5097,7 @@ be expensive to compute on large lists. Each list says which of these parameters
 Query parameters that bound a time window (`happened_from`, `created_to`, ...) take an ISO 8601
 timestamp in UTC, complete (`2026-04-01T11:11:11Z`) or partial (`2026-04-01`). The start of a
 window is inclusive, its end exclusive. Timestamps in responses are complete RFC 3339 date-times
-in UTC, such as `2026-04-09T17:21:06.747Z`.
+in UTC, such as `2026-04-09T17:21:06.747Z`, as in every example of Amperity's documentation.
 
 ## Rate limits
 
@@ -5116,9 +5114,10 @@ when the service is unavailable. Every error body has `status` and `message`, an
 
 ## Retries
 
-Reading is safe to repeat; `POST /workflow/runs` is not: each request that reaches Amperity
-starts another run. Retry a `POST` only when the server certainly did not act on it (a 429, a
-401 before a fresh token, a connection that failed before the request was sent).
+Reading is safe to repeat; the two `POST`s are not: each `POST /workflow/runs` that reaches
+Amperity starts another run. Retry a `POST` only when the server certainly did not act on it:
+after a 429, after a 401 (once, with a fresh token), or when the connection failed before the
+request was sent.
 
 
 Version: 2024-04-01*/
