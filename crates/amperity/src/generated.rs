@@ -245,6 +245,11 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("[^.]").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"[^.]\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -360,6 +365,11 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("[^.]").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"[^.]\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -1285,6 +1295,11 @@ time window instead.
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("[^.]").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"[^.]\"".into());
+            }
             Ok(Self(value.to_string()))
         }
     }
@@ -1466,8 +1481,6 @@ Courier groups only, and only with `range_from`.
         pub range_to: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub run_mode: ::std::option::Option<amperity::types::WorkflowRunMode>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WorkflowRunRequest {
         pub fn builder() -> builder::WorkflowRunRequest {
@@ -3697,10 +3710,6 @@ Destinations page for an orchestration group, on the Campaigns page for a campai
                 ::std::option::Option<amperity::types::WorkflowRunMode>,
                 ::std::string::String,
             >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
         }
         impl ::std::default::Default for WorkflowRunRequest {
             fn default() -> Self {
@@ -3709,7 +3718,6 @@ Destinations page for an orchestration group, on the Campaigns page for a campai
                     range_from: Ok(Default::default()),
                     range_to: Ok(Default::default()),
                     run_mode: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -3764,20 +3772,6 @@ Destinations page for an orchestration group, on the Campaigns page for a campai
                     });
                 self
             }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
         }
         impl ::std::convert::TryFrom<WorkflowRunRequest> for super::WorkflowRunRequest {
             type Error = super::error::ConversionError;
@@ -3789,7 +3783,6 @@ Destinations page for an orchestration group, on the Campaigns page for a campai
                     range_from: value.range_from?,
                     range_to: value.range_to?,
                     run_mode: value.run_mode?,
-                    extra: value.extra?,
                 })
             }
         }
@@ -3800,7 +3793,6 @@ Destinations page for an orchestration group, on the Campaigns page for a campai
                     range_from: Ok(value.range_from),
                     range_to: Ok(value.range_to),
                     run_mode: Ok(value.run_mode),
-                    extra: Ok(value.extra),
                 }
             }
         }
@@ -5114,10 +5106,12 @@ when the service is unavailable. Every error body has `status` and `message`, an
 
 ## Retries
 
-Reading is safe to repeat; the two `POST`s are not: each `POST /workflow/runs` that reaches
-Amperity starts another run. Retry a `POST` only when the server certainly did not act on it:
-after a 429, after a 401 (once, with a fresh token), or when the connection failed before the
-request was sent.
+Reading is safe to repeat, and so is stopping a run (stopping it twice stops it once; the
+operation says `x-idempotent: true`). Starting one is not: each `POST /workflow/runs` that
+reaches Amperity starts another run. Retry it only when the server certainly did not act on
+it: after a 429, after a 401 (once, with a fresh token), or when the connection failed before
+the request was sent. After a 5xx, a timeout or a connection lost once the request was out,
+look for the run before starting another.
 
 
 Version: 2024-04-01*/
@@ -5504,9 +5498,9 @@ Stops a running workflow run of the tenant named by `amperity-tenant`, and retur
 The workflow ID is on the Workflows page in Amperity (under Actions); GET /workflow/runs
 lists runs with their IDs.
 
-Like every `POST`, the SDK does not retry this request once the server may have acted on
-it; after an uncertain failure, GET /workflow/runs/{workflow-id} tells whether the run
-stopped.
+Stopping a run twice has the effect of stopping it once, so, unlike starting one, this
+request is safe to repeat: it is marked `x-idempotent: true`, and the SDK retries it after
+a 5xx, a timeout or a lost connection as it does a `GET`.
 
 Example request:
 
@@ -7564,4 +7558,4 @@ pub mod prelude {
 /// Operations whose HTTP method is not idempotent (POST) but that the spec marks
 /// `x-idempotent: true`: sending one twice has the effect of sending it once, so the
 /// request hooks retry them like a GET.
-pub(crate) const IDEMPOTENT_OPERATIONS: &[&str] = &[];
+pub(crate) const IDEMPOTENT_OPERATIONS: &[&str] = &["stop_workflow_run"];

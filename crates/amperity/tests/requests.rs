@@ -80,3 +80,23 @@ fn the_generated_builder_gets_the_same_headers() {
     assert_eq!(response.next_token.as_deref(), Some("next"));
     mock.assert_calls(1);
 }
+
+#[tokio::test]
+async fn an_id_is_escaped_into_one_path_segment_never_interpreted() {
+    use support::faults::{Fault, FaultServer};
+    let job = serde_json::json!({"id": "x", "state": "succeeded"});
+    let server = FaultServer::start(vec![Fault::json(200, job)]).await;
+    let client = support::client_for(&server.base_url).build().unwrap();
+    for id in ["a/b c", "x?y#z", "50%", "..", "."] {
+        let _ = client.get_ingest_job().job_id(id).call().await;
+    }
+    let paths: Vec<String> = server.received().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/ingest/jobs/a%2Fb%20c",
+            "/api/ingest/jobs/x%3Fy%23z",
+            "/api/ingest/jobs/50%25",
+        ]
+    );
+}
