@@ -563,7 +563,6 @@ fn unknown_fields_are_kept_in_extra_at_every_level() {
         job.tables[0].files[0].extra["checksum"],
         json!("sha256:9f86d081884c7d659a2feaa0c55ad015")
     );
-
 }
 
 #[test]

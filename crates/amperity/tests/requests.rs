@@ -100,3 +100,46 @@ async fn an_id_is_escaped_into_one_path_segment_never_interpreted() {
         ]
     );
 }
+
+#[tokio::test]
+async fn enumeration_values_added_later_decode_and_are_kept() {
+    use amperity::types::{WorkflowRunState, WorkflowRunView, WorkflowType};
+    use support::faults::{Fault, FaultServer};
+    let run = serde_json::json!({
+        "id": "wf-1", "name": "Daily", "state": "waiting_for_approval",
+        "type": "courier.group/run", "tenant": "acme", "created_at": "2026-06-19T04:00:18.764Z",
+        "task_instances": [{
+            "id": "t-1", "state": "succeeded", "execution_type": "quantum", "tenant": "acme",
+            "workflow_id": "wf-1"
+        }]
+    });
+    let server = FaultServer::start(vec![Fault::json(200, run)]).await;
+    let client = support::client_for(&server.base_url).build().unwrap();
+    let run = client
+        .get_workflow_run()
+        .workflow_id("wf-1")
+        .view(WorkflowRunView::Verbose)
+        .call()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        run.state,
+        WorkflowRunState::Unknown("waiting_for_approval".into())
+    );
+    assert!(!run.state.is_known());
+    assert_eq!(run.state.to_string(), "waiting_for_approval");
+    assert_eq!(run.type_, WorkflowType::CourierGroupRun);
+    let task = &run.task_instances[0];
+    assert_eq!(
+        task.execution_type.as_ref().map(|t| t.as_str()),
+        Some("quantum")
+    );
+    // Written back as it came.
+    let written = serde_json::to_value(&run).unwrap();
+    assert_eq!(written["state"], "waiting_for_approval");
+    assert_eq!(
+        server.received()[0].path,
+        "/api/workflow/runs/wf-1?view=verbose"
+    );
+}
