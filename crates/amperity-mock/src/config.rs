@@ -10,7 +10,20 @@ use crate::data;
 pub struct MockConfig {
     /// How many segments the tenant has (the first two are the seed document's).
     pub segments: u64,
-    /// Seed of the generated data: the same seed always serves the same segments.
+    /// How many audit events the tenant's log holds, spread over the year before 2026-11-01.
+    pub audit_events: u64,
+    /// How many campaigns the tenant has.
+    pub campaigns: u64,
+    /// How many ingest jobs ran in the year before 2026-11-01.
+    pub ingest_jobs: u64,
+    /// How many workflow runs the year before 2026-11-01 holds, besides the ones started
+    /// through the API.
+    pub workflow_runs: u64,
+    /// How long a run started through the API stays in each step of its life (scheduled,
+    /// started, three steps running, then succeeded; canceling after a stop). Zero finishes a
+    /// run as soon as it is started.
+    pub run_step: Duration,
+    /// Seed of the generated data: the same seed always serves the same records.
     pub seed: u64,
     /// Bearer token every request must carry; `None` accepts any (or no) `Authorization`.
     pub token: Option<String>,
@@ -25,11 +38,17 @@ pub struct MockConfig {
 }
 
 impl Default for MockConfig {
-    /// 300 segments from seed 1, no credentials required, Amperity's 10 requests per second, no
-    /// faults and no added latency.
+    /// 300 segments, 1000 audit events, 60 campaigns, 520 ingest jobs (ten a week), 300
+    /// workflow runs, from seed 1; runs that take a step every 2 seconds; no credentials
+    /// required, Amperity's 10 requests per second, no faults and no added latency.
     fn default() -> Self {
         Self {
             segments: 300,
+            audit_events: 1000,
+            campaigns: 60,
+            ingest_jobs: 520,
+            workflow_runs: 300,
+            run_step: Duration::from_secs(2),
             seed: 1,
             token: None,
             tenant: None,
@@ -57,6 +76,19 @@ impl MockConfig {
                 data::MAX_SEGMENTS,
                 self.segments
             ));
+        }
+        for (name, value) in [
+            ("audit_events", self.audit_events),
+            ("campaigns", self.campaigns),
+            ("ingest_jobs", self.ingest_jobs),
+            ("workflow_runs", self.workflow_runs),
+        ] {
+            if value > crate::resources::MAX_RECORDS {
+                return invalid(format!(
+                    "{name} must be at most {}, got {value}",
+                    crate::resources::MAX_RECORDS
+                ));
+            }
         }
         // An empty value could never be matched by a request (an empty header is rejected with
         // 400), so it is almost certainly a mistake such as an unset shell variable.

@@ -1,11 +1,11 @@
 //! `next_token`: an opaque, unforgeable cursor.
 //!
-//! A token is the offset of the next page's first segment plus an HMAC-SHA256 tag over it,
-//! both in lower-case hex. The MAC key is derived from a random per-process secret, the seed and
-//! the number of segments, so a client cannot make up a token, alter one, or carry one over to a
-//! server with different data (or to a restarted one). Because the cursor is an offset, not a page
-//! number, a client may change `limit` from one request to the next and still see every segment
-//! exactly once.
+//! A token is the offset of the next page's first record plus an HMAC-SHA256 tag over it,
+//! both in lower-case hex. The MAC key is derived from a random per-process secret, the seed, the
+//! list (its scope) and the number of records, so a client cannot make up a token, alter one,
+//! carry one over to another list, or to a server with different data (or to a restarted one).
+//! Because the cursor is an offset, not a page number, a client may change `limit` from one
+//! request to the next and still see every record exactly once.
 
 use std::sync::OnceLock;
 
@@ -21,26 +21,29 @@ const OFFSET_LEN: usize = 8;
 /// Length of every token this server issues, in characters.
 pub(crate) const TOKEN_LEN: usize = 2 * (OFFSET_LEN + TAG_LEN);
 
-/// Signs and checks the cursors of one server.
+/// Signs and checks the cursors of one list of one server.
 #[derive(Clone)]
 pub(crate) struct CursorCodec {
     // Keyed once; cloning the keyed state per token skips re-hashing the key.
     mac: Hmac<Sha256>,
-    segments: u64,
+    len: u64,
 }
 
 impl CursorCodec {
-    /// The codec of a server holding `segments` segments generated from `seed`.
-    pub(crate) fn new(seed: u64, segments: u64) -> Self {
+    /// The codec of the list `scope` holding `len` records generated from `seed`. A list that
+    /// grows (workflow runs) passes `u64::MAX` and checks offsets against its length itself.
+    pub(crate) fn new(seed: u64, scope: &str, len: u64) -> Self {
         let key = Sha256::new()
-            .chain_update(b"amperity-mock next_token v1\0")
+            .chain_update(b"amperity-mock next_token v2\0")
             .chain_update(process_secret())
             .chain_update(seed.to_le_bytes())
-            .chain_update(segments.to_le_bytes())
+            .chain_update(scope.as_bytes())
+            .chain_update(b"\0")
+            .chain_update(len.to_le_bytes())
             .finalize();
         let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
             .expect("HMAC accepts keys of any length");
-        Self { mac, segments }
+        Self { mac, len }
     }
 
     /// The token that resumes a walk at `offset`.
@@ -83,7 +86,7 @@ impl CursorCodec {
             .ok()?;
         let offset = u64::from_be_bytes(offset.try_into().ok()?);
         // Tokens are only issued for offsets with something left to read.
-        (offset > 0 && offset < self.segments).then_some(offset)
+        (offset > 0 && offset < self.len).then_some(offset)
     }
 }
 
@@ -111,7 +114,7 @@ mod tests {
 
     #[test]
     fn issued_tokens_decode_to_their_offset() {
-        let codec = CursorCodec::new(1, 1_000_000);
+        let codec = CursorCodec::new(1, "segments", 1_000_000);
         for offset in [1, 2, 100, 999_999] {
             assert_eq!(codec.decode(&text(codec.encode(offset))), Some(offset));
         }
@@ -119,7 +122,7 @@ mod tests {
 
     #[test]
     fn altered_or_foreign_tokens_are_rejected() {
-        let codec = CursorCodec::new(1, 1000);
+        let codec = CursorCodec::new(1, "segments", 1000);
         let token = text(codec.encode(100));
         for i in 0..TOKEN_LEN {
             let mut bytes = token.clone().into_bytes();
@@ -134,15 +137,15 @@ mod tests {
         assert_eq!(codec.decode(&token[1..]), None);
         assert_eq!(codec.decode(""), None);
         assert_eq!(codec.decode("ABCd1fghIJk2l3M"), None);
-        assert_eq!(CursorCodec::new(2, 1000).decode(&token), None);
-        assert_eq!(CursorCodec::new(1, 1001).decode(&token), None);
+        assert_eq!(CursorCodec::new(2, "segments", 1000).decode(&token), None);
+        assert_eq!(CursorCodec::new(1, "segments", 1001).decode(&token), None);
         // Multi-byte characters must not trip the pairwise hex decoding.
         assert_eq!(codec.decode(&"é".repeat(TOKEN_LEN / 2)), None);
     }
 
     #[test]
     fn offsets_without_a_next_page_are_rejected() {
-        let codec = CursorCodec::new(1, 10);
+        let codec = CursorCodec::new(1, "segments", 10);
         assert_eq!(codec.decode(&text(codec.encode(0))), None);
         assert_eq!(codec.decode(&text(codec.encode(10))), None);
     }

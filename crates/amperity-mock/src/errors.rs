@@ -16,6 +16,8 @@ pub(crate) struct ApiError {
     pub(crate) message: Cow<'static, str>,
     /// Seconds for `Retry-After`, on 429 and 503.
     pub(crate) retry_after: Option<u64>,
+    /// The methods the path answers, for the `Allow` header of a 405.
+    pub(crate) allow: Option<Cow<'static, str>>,
 }
 
 impl ApiError {
@@ -24,6 +26,7 @@ impl ApiError {
             status,
             message: message.into(),
             retry_after: None,
+            allow: None,
         }
     }
 
@@ -42,14 +45,25 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, message)
     }
 
-    /// 404: no such path.
+    /// 404: no such path or resource.
     pub(crate) fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }
 
-    /// 405: the path exists but only answers GET.
-    pub(crate) fn method_not_allowed(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, message)
+    /// 405: the path exists but does not answer this method; `allow` lists the ones it does.
+    pub(crate) fn method_not_allowed(
+        message: impl Into<Cow<'static, str>>,
+        allow: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            allow: Some(allow.into()),
+            ..Self::new(StatusCode::METHOD_NOT_ALLOWED, message)
+        }
+    }
+
+    /// 409: the request conflicts with the current state of a resource.
+    pub(crate) fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
     }
 
     /// 429: too many requests; retry after `seconds`.

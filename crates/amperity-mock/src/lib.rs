@@ -21,20 +21,27 @@ mod config;
 mod cursor;
 mod data;
 mod errors;
+mod gateway;
+mod ids;
 mod json;
 mod page;
 mod query;
 mod rate_limit;
 mod request_id;
+mod resources;
 mod routes;
 mod server;
+mod time;
 
 pub use config::MockConfig;
 pub use data::MAX_SEGMENTS;
+pub use resources::MAX_RECORDS;
+pub use resources::campaigns::DATA_TEMPLATES;
+pub use resources::workflow_runs::MAX_STARTED_RUNS;
 pub use server::{RunningMock, serve, serve_with_shutdown, spawn};
 
 /// The API version the mock accepts, in the `api-version` header or `api_version` parameter.
-pub const API_VERSION: &str = routes::API_VERSION;
+pub const API_VERSION: &str = gateway::API_VERSION;
 
 /// The `(id, name)` of the segment the mock serves at position `index` (0-based, in walk order),
 /// or `None` past the last one. Lets tests know what to expect without asking the server.

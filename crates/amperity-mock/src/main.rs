@@ -12,7 +12,8 @@ fn cli() -> Command {
     Command::new("amperity-mock")
         .version(env!("CARGO_PKG_VERSION"))
         .about(
-            "A local, stateful Amperity API (GET /api/segments) for tests, demos and benchmarks.",
+            "A local, stateful Amperity API (the 2024-04-01 control plane) for tests, demos and \
+             benchmarks.",
         )
         .arg(
             Arg::new("addr")
@@ -29,6 +30,33 @@ fn cli() -> Command {
                 .default_value("300")
                 .value_parser(value_parser!(u64).range(..=amperity_mock::MAX_SEGMENTS))
                 .help("Number of segments in the tenant"),
+        )
+        .arg(size(
+            "audit-events",
+            "1000",
+            "Number of audit events in the tenant's log",
+        ))
+        .arg(size("campaigns", "60", "Number of campaigns in the tenant"))
+        .arg(size(
+            "ingest-jobs",
+            "520",
+            "Number of ingest jobs in the year of history",
+        ))
+        .arg(size(
+            "workflow-runs",
+            "300",
+            "Number of workflow runs in the year of history (besides the ones started)",
+        ))
+        .arg(
+            Arg::new("run-step-ms")
+                .long("run-step-ms")
+                .value_name("MS")
+                .default_value("2000")
+                .value_parser(value_parser!(u64))
+                .help(
+                    "How long a started workflow run stays in each step of its life, in \
+                     milliseconds (0 finishes runs at once)",
+                ),
         )
         .arg(
             Arg::new("seed")
@@ -82,6 +110,16 @@ fn cli() -> Command {
         )
 }
 
+/// A `--NAME N` flag sizing one generated list.
+fn size(name: &'static str, default: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .value_name("N")
+        .default_value(default)
+        .value_parser(value_parser!(u64).range(..=amperity_mock::MAX_RECORDS))
+        .help(help)
+}
+
 fn non_empty(value: &str) -> Result<String, String> {
     if value.is_empty() {
         Err("must not be empty".into())
@@ -101,6 +139,11 @@ fn config(matches: &ArgMatches) -> MockConfig {
     let get_u64 = |name: &str| *matches.get_one::<u64>(name).expect("has a default");
     MockConfig {
         segments: get_u64("segments"),
+        audit_events: get_u64("audit-events"),
+        campaigns: get_u64("campaigns"),
+        ingest_jobs: get_u64("ingest-jobs"),
+        workflow_runs: get_u64("workflow-runs"),
+        run_step: Duration::from_millis(get_u64("run-step-ms")),
         seed: get_u64("seed"),
         token: matches.get_one::<String>("token").cloned(),
         tenant: matches.get_one::<String>("tenant").cloned(),
@@ -155,8 +198,14 @@ async fn main() -> ExitCode {
     };
     let local = listener.local_addr().unwrap_or(addr);
     println!(
-        "amperity-mock listening on http://{local}/api ({} segments, seed {})",
-        config.segments, config.seed
+        "amperity-mock listening on http://{local}/api ({} segments, {} audit events, {} \
+         campaigns, {} ingest jobs, {} workflow runs, seed {})",
+        config.segments,
+        config.audit_events,
+        config.campaigns,
+        config.ingest_jobs,
+        config.workflow_runs,
+        config.seed
     );
     match amperity_mock::serve_with_shutdown(listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -194,6 +243,16 @@ mod tests {
             "0.5",
             "--latency-ms",
             "20",
+            "--audit-events",
+            "1000000",
+            "--campaigns",
+            "7",
+            "--ingest-jobs",
+            "8",
+            "--workflow-runs",
+            "9",
+            "--run-step-ms",
+            "10",
         ]);
         let c = config(&matches);
         assert_eq!((c.segments, c.seed, c.rate_limit), (5, 9, 0));
@@ -202,6 +261,25 @@ mod tests {
             (Some("t"), Some("acme"))
         );
         assert_eq!((c.fail_rate, c.latency), (0.5, Duration::from_millis(20)));
+        assert_eq!(
+            (c.audit_events, c.campaigns, c.ingest_jobs, c.workflow_runs),
+            (1_000_000, 7, 8, 9)
+        );
+        assert_eq!(c.run_step, Duration::from_millis(10));
+        let defaults = config(&cli().get_matches_from(["amperity-mock"]));
+        let library = MockConfig::default();
+        assert_eq!(
+            (
+                defaults.audit_events,
+                defaults.campaigns,
+                defaults.ingest_jobs
+            ),
+            (library.audit_events, library.campaigns, library.ingest_jobs)
+        );
+        assert_eq!(
+            (defaults.workflow_runs, defaults.run_step, defaults.segments),
+            (library.workflow_runs, library.run_step, library.segments)
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ mod tests {
 
     fn page(len: u64, start: u64, limit: u64, with_total: bool) -> Value {
         let catalog = Catalog::new(1, len);
-        let cursors = CursorCodec::new(1, len);
+        let cursors = CursorCodec::new(1, "segments", len);
         serde_json::from_slice(&write_page(&catalog, &cursors, start, limit, with_total)).unwrap()
     }
 

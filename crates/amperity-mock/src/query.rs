@@ -1,4 +1,5 @@
-//! The query string of `GET /segments`: decoding, duplicates and value checks.
+//! The query string of every route: decoding, duplicates and the checks of the parameters that
+//! several routes share (`limit`, `with_total`).
 
 use std::borrow::Cow;
 
@@ -11,14 +12,19 @@ pub(crate) const MAX_LIMIT: u64 = 1000;
 /// More parameters than this is abuse, not a client; refusing bounds the duplicate check's work.
 const MAX_PARAMS: usize = 64;
 
-/// The parameters the endpoint knows, still as text. Unknown parameters are ignored, as an API
-/// that adds parameters over time must let old servers ignore new ones.
+/// The parameters of a request, still as text. The ones every list shares have their own slot;
+/// the others are kept in order of appearance, for the route that knows them. A route ignores
+/// parameters it does not know, as an API that adds parameters over time must let old servers
+/// ignore new ones.
 #[derive(Debug, Default)]
 pub(crate) struct Query<'a> {
     pub(crate) limit: Option<Cow<'a, str>>,
     pub(crate) next_token: Option<Cow<'a, str>>,
     pub(crate) with_total: Option<Cow<'a, str>>,
     pub(crate) api_version: Option<Cow<'a, str>>,
+    // A `Vec` allocates on its first push only, so a segments request with the shared
+    // parameters alone costs nothing here.
+    others: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl<'a> Query<'a> {
@@ -27,7 +33,6 @@ impl<'a> Query<'a> {
     pub(crate) fn parse(raw: Option<&'a str>) -> Result<Self, ApiError> {
         let mut query = Query::default();
         let Some(raw) = raw else { return Ok(query) };
-        let mut unknown: Vec<Cow<'a, str>> = Vec::new();
         for (count, pair) in raw.split('&').filter(|p| !p.is_empty()).enumerate() {
             if count == MAX_PARAMS {
                 return Err(ApiError::bad_request(format!(
@@ -35,18 +40,18 @@ impl<'a> Query<'a> {
                 )));
             }
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = decode(key)?;
-            let value = decode(value)?;
+            let key = decode(key, true)?;
+            let value = decode(value, true)?;
             let slot = match key.as_ref() {
                 "limit" => &mut query.limit,
                 "next_token" => &mut query.next_token,
                 "with_total" => &mut query.with_total,
                 "api_version" => &mut query.api_version,
                 _ => {
-                    if unknown.contains(&key) {
+                    if query.others.iter().any(|(k, _)| *k == key) {
                         return Err(duplicate(&key));
                     }
-                    unknown.push(key);
+                    query.others.push((key, value));
                     continue;
                 }
             };
@@ -56,6 +61,14 @@ impl<'a> Query<'a> {
             *slot = Some(value);
         }
         Ok(query)
+    }
+
+    /// The value of a parameter without a slot of its own, such as `state` or `created_from`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.others
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_ref())
     }
 
     /// `limit`: an integer from 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent.
@@ -95,15 +108,19 @@ fn duplicate(key: &str) -> ApiError {
     ))
 }
 
-/// Decodes `application/x-www-form-urlencoded` text: `+` is a space, `%XX` a byte, and the result
-/// must be UTF-8. Text with neither `%` nor `+` is borrowed as it is.
-fn decode(text: &str) -> Result<Cow<'_, str>, ApiError> {
-    if !text.bytes().any(|b| b == b'%' || b == b'+') {
+/// Decodes percent-encoded text: `%XX` is a byte, `+` a space when `plus_is_space` (in a query
+/// string, not in a path), and the result must be UTF-8. Text with nothing to decode is borrowed
+/// as it is.
+pub(crate) fn decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, ApiError> {
+    if !text
+        .bytes()
+        .any(|b| b == b'%' || (plus_is_space && b == b'+'))
+    {
         return Ok(Cow::Borrowed(text));
     }
     let malformed = || {
         ApiError::bad_request(format!(
-            "Malformed query string: {} is not valid percent-encoded UTF-8.",
+            "Malformed URL: {} is not valid percent-encoded UTF-8.",
             quote(text)
         ))
     };
@@ -112,7 +129,7 @@ fn decode(text: &str) -> Result<Cow<'_, str>, ApiError> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3).ok_or_else(malformed)?;
                 let hex = std::str::from_utf8(hex).map_err(|_| malformed())?;

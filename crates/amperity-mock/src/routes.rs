@@ -1,52 +1,172 @@
-//! The one endpoint, `GET /api/segments`, and the answers to everything else.
+//! The route table, and the one order in which every request is checked.
 //!
-//! Checks run in a fixed order, so a request with several problems always gets the same answer:
+//! 1. routing: an unknown path is 404, a method the path does not answer is 405 (with `Allow`);
+//! 2. the gateway (`gateway.rs`): rate limit (429), token (401), tenant (400/403), query string
+//!    (400), API version (400);
+//! 3. the route's handler: its parameters and body (400), simulated faults (`fail_rate`: 500,
+//!    503 or 429), then the answer.
 //!
-//! 1. routing: an unknown path is 404, a method other than GET is 405 (`Allow: GET`);
-//! 2. rate limit: 429 with `Retry-After` (every request to the endpoint counts, as at a gateway);
-//! 3. authentication: a missing or wrong bearer token is 401;
-//! 4. tenant: a missing or empty `amperity-tenant` is 400, another tenant than the configured
-//!    one is 403;
-//! 5. query string: malformed percent-encoding or a repeated parameter is 400;
-//! 6. API version: 400 unless the `api-version` header or the `api_version` parameter is given,
-//!    and every one given is `2024-04-01`;
-//! 7. parameters: a bad `limit`, `with_total` or `next_token` is 400;
-//! 8. simulated faults (`fail_rate`): 500, 503 or 429;
-//! 9. the page, 200.
-//!
-//! Authentication before validation is what gateways do, and it keeps the mock from telling an
-//! unauthenticated caller anything about its request.
+//! So a request with several problems always gets the answer for the first. Adding an operation
+//! is adding a line to [`ROUTES`] and a handler in `resources/`.
+
+use std::borrow::Cow;
 
 use bytes::Bytes;
-use http_body_util::Full;
-use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
+use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::config::MockConfig;
-use crate::cursor::CursorCodec;
-use crate::data::Catalog;
 use crate::errors::{ApiError, quote};
-use crate::page::write_page;
-use crate::query::Query;
-use crate::rate_limit::RateLimit;
+use crate::gateway::Gateway;
+use crate::query;
 use crate::request_id::{RequestId, RequestIds};
-
-/// The only API version the mock (and the spec) knows.
-pub(crate) const API_VERSION: &str = "2024-04-01";
+use crate::resources::{
+    Call, Handler, Reply, Resources, audit_events, campaigns, ingest_jobs, segments, workflow_runs,
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-const AMPERITY_TENANT: HeaderName = HeaderName::from_static("amperity-tenant");
-const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
+/// The largest request body read; a `WorkflowRunRequest` is a few hundred bytes.
+const MAX_BODY: usize = 64 * 1024;
+
+/// One piece of a route's path, after `/api/`.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// This exact text.
+    Lit(&'static str),
+    /// Any non-empty segment: the route's one path parameter, percent-decoded.
+    Param,
+}
+use Part::{Lit, Param};
+
+/// An operation of the spec: a method, a path and what answers it.
+struct Route {
+    method: Method,
+    path: &'static [Part],
+    handler: Handler,
+    /// Whether the handler needs the request body (read only after the gateway's checks).
+    reads_body: bool,
+}
+
+/// Every operation the mock serves, one line each.
+static ROUTES: [Route; 9] = [
+    Route {
+        method: Method::GET,
+        path: &[Lit("segments")],
+        handler: segments::list,
+        reads_body: false,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("audit-events")],
+        handler: audit_events::list,
+        reads_body: false,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("campaigns")],
+        handler: campaigns::list,
+        reads_body: false,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("ingest"), Lit("jobs")],
+        handler: ingest_jobs::list,
+        reads_body: false,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("ingest"), Lit("jobs"), Param],
+        handler: ingest_jobs::get,
+        reads_body: false,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("workflow"), Lit("runs")],
+        handler: workflow_runs::list,
+        reads_body: false,
+    },
+    Route {
+        method: Method::POST,
+        path: &[Lit("workflow"), Lit("runs")],
+        handler: workflow_runs::start,
+        reads_body: true,
+    },
+    Route {
+        method: Method::GET,
+        path: &[Lit("workflow"), Lit("runs"), Param],
+        handler: workflow_runs::get,
+        reads_body: false,
+    },
+    Route {
+        method: Method::POST,
+        path: &[Lit("workflow"), Lit("runs"), Param, Lit("stop")],
+        handler: workflow_runs::stop,
+        reads_body: false,
+    },
+];
+
+/// The path parameter of `pattern` if `path` (after `/api/`, one trailing slash allowed) matches
+/// it: `Some("")` for a pattern without one. Allocates nothing.
+fn match_path<'p>(pattern: &[Part], path: &'p str) -> Option<&'p str> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let mut segments = path.split('/');
+    let mut param = "";
+    for part in pattern {
+        let segment = segments.next()?;
+        match part {
+            Lit(text) if segment == *text => {}
+            Param if !segment.is_empty() => param = segment,
+            _ => return None,
+        }
+    }
+    segments.next().is_none().then_some(param)
+}
+
+/// The route for `method` and `path` and its raw path parameter, or 404/405.
+fn route<'p>(method: &Method, path: &'p str) -> Result<(&'static Route, &'p str), ApiError> {
+    let not_found = || {
+        ApiError::not_found(format!(
+            "Not found: {}. This server serves GET /api/segments, /api/audit-events, \
+             /api/campaigns, /api/ingest/jobs[/{{job-id}}], /api/workflow/runs[/{{workflow-id}}], \
+             POST /api/workflow/runs and /api/workflow/runs/{{workflow-id}}/stop.",
+            quote(path)
+        ))
+    };
+    let rest = path.strip_prefix("/api/").ok_or_else(not_found)?;
+    let mut allowed: Vec<&str> = Vec::new();
+    for route in &ROUTES {
+        if let Some(param) = match_path(route.path, rest) {
+            if route.method == *method {
+                return Ok((route, param));
+            }
+            allowed.push(route.method.as_str());
+        }
+    }
+    if allowed.is_empty() {
+        return Err(not_found());
+    }
+    let allow = allowed.join(", ");
+    Err(ApiError::method_not_allowed(
+        format!(
+            "Method {} is not allowed on {}; it answers {allow}.",
+            quote(method.as_str()),
+            quote(path)
+        ),
+        allow,
+    ))
+}
+
 /// The state one server shares between all its connections. Everything in it is read-only or
-/// lock-free, so requests never wait for each other.
+/// lock-free, except the workflow runs started through the API, behind their own lock.
 pub(crate) struct App {
-    config: MockConfig,
-    catalog: Catalog,
-    cursors: CursorCodec,
-    rate_limit: Option<RateLimit>,
+    pub(crate) config: MockConfig,
+    gateway: Gateway,
+    pub(crate) resources: Resources,
     ids: RequestIds,
 }
 
@@ -54,79 +174,63 @@ impl App {
     /// The server state for a validated `config`.
     pub(crate) fn new(config: MockConfig) -> Self {
         Self {
-            catalog: Catalog::new(config.seed, config.segments),
-            cursors: CursorCodec::new(config.seed, config.segments),
-            rate_limit: RateLimit::new(config.rate_limit),
+            gateway: Gateway::new(&config),
+            resources: Resources::new(&config),
             ids: RequestIds::new(),
             config,
         }
     }
 
     /// Answers one request. Never fails: every problem becomes an error response.
-    pub(crate) async fn handle<B>(&self, request: Request<B>) -> Response<Full<Bytes>> {
+    pub(crate) async fn handle<B>(&self, request: Request<B>) -> Response<Full<Bytes>>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let id = self.ids.next();
-        let answer = self.answer(&request);
+        let answer = self.answer(request).await;
         // The delay comes after the work so that the rate limiter sees requests when they arrive.
         if !self.config.latency.is_zero() {
             tokio::time::sleep(self.config.latency).await;
         }
         match answer {
-            Ok(page) => respond(StatusCode::OK, page, &id),
+            Ok(reply) => respond(reply.status, reply.body, &id),
             Err(error) => error_response(&error, &id),
         }
     }
 
-    fn answer<B>(&self, request: &Request<B>) -> Result<Vec<u8>, ApiError> {
-        let path = request.uri().path();
-        if path != "/api/segments" && path != "/api/segments/" {
-            return Err(ApiError::not_found(format!(
-                "Not found: {}. This server only serves GET /api/segments.",
-                quote(path)
-            )));
-        }
-        if request.method() != Method::GET {
-            return Err(ApiError::method_not_allowed(format!(
-                "Method {} is not allowed on /api/segments; only GET is.",
-                quote(request.method().as_str())
-            )));
-        }
-        if let Some(limit) = &self.rate_limit {
-            limit.check()?;
-        }
-        let headers = request.headers();
-        check_token(self.config.token.as_deref(), headers)?;
-        check_tenant(self.config.tenant.as_deref(), headers)?;
-        let query = Query::parse(request.uri().query())?;
-        check_version(headers, &query)?;
-        let limit = query.limit()?;
-        let with_total = query.with_total()?;
-        let start = match query.next_token.as_deref() {
-            None => 0,
-            Some("") => {
-                return Err(ApiError::bad_request(
-                    "next_token must not be empty: omit it to get the first page.",
-                ));
-            }
-            Some(token) => self.cursors.decode(token).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "Invalid next_token {}: pass back the next_token of a previous response \
-                     from this server, unchanged.",
-                    quote(token)
-                ))
-            })?,
+    async fn answer<B>(&self, request: Request<B>) -> Result<Reply, ApiError>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let (parts, body) = request.into_parts();
+        let (route, param) = route(&parts.method, parts.uri.path())?;
+        let admitted = self.gateway.admit(&parts.headers, parts.uri.query())?;
+        let id = match param {
+            "" => Cow::Borrowed(""),
+            raw => query::decode(raw, false)?,
         };
-        self.simulate_fault()?;
-        Ok(write_page(
-            &self.catalog,
-            &self.cursors,
-            start,
-            limit,
-            with_total,
-        ))
+        let body = if route.reads_body {
+            read_body(body).await?
+        } else {
+            Bytes::new()
+        };
+        (route.handler)(
+            self,
+            &Call {
+                tenant: admitted.tenant,
+                query: &admitted.query,
+                id: &id,
+                body: &body,
+            },
+        )
     }
 
     /// Fails a share `fail_rate` of the requests that would have succeeded, mostly with 5xx.
-    fn simulate_fault(&self) -> Result<(), ApiError> {
+    /// Every handler calls it once its input is valid and before it changes anything, so a
+    /// simulated failure never leaves a trace.
+    pub(crate) fn simulate_fault(&self) -> Result<(), ApiError> {
         let rate = self.config.fail_rate;
         if rate <= 0.0 || rand::random::<f64>() >= rate {
             return Ok(());
@@ -139,102 +243,21 @@ impl App {
     }
 }
 
-/// 401 unless the request carries `Authorization: Bearer <expected>` (when a token is set).
-fn check_token(expected: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = expected else {
-        return Ok(());
-    };
-    let value = single_header(headers, &header::AUTHORIZATION, ApiError::unauthorized)?
-        .ok_or_else(|| {
-            ApiError::unauthorized(
-                "Missing Authorization header: send `Authorization: Bearer <access token>`.",
-            )
-        })?;
-    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::unauthorized(
-            "The Authorization header must use the Bearer scheme: \
-             `Authorization: Bearer <access token>`.",
-        ));
-    }
-    if token.trim() != expected {
-        return Err(ApiError::unauthorized(
-            "The access token is invalid or has expired.",
-        ));
-    }
-    Ok(())
-}
-
-/// 400 without a tenant, 403 for a tenant other than the configured one.
-fn check_tenant(expected: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
-    let tenant = single_header(headers, &AMPERITY_TENANT, ApiError::bad_request)?
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "Missing amperity-tenant header: name the tenant, for example \
-                 `amperity-tenant: acme`.",
-            )
-        })?;
-    match expected {
-        Some(expected) if tenant != expected => Err(ApiError::forbidden(format!(
-            "The access token is not allowed to read segments in tenant {} (this server serves \
-             tenant {}).",
-            quote(tenant),
-            quote(expected)
+/// The whole body, up to [`MAX_BODY`] bytes.
+async fn read_body<B>(body: B) -> Result<Bytes, ApiError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(ApiError::bad_request(
+            format!("The request body is over {MAX_BODY} bytes."),
+        )),
+        Err(error) => Err(ApiError::bad_request(format!(
+            "The request body could not be read: {error}."
         ))),
-        _ => Ok(()),
     }
-}
-
-/// 400 unless at least one of the header and the parameter names the version, and every one
-/// present names the supported version.
-fn check_version(headers: &HeaderMap, query: &Query<'_>) -> Result<(), ApiError> {
-    let header = single_header(headers, &API_VERSION_HEADER, ApiError::bad_request)?;
-    let parameter = query.api_version.as_deref();
-    for (value, place) in [
-        (header, "api-version header"),
-        (parameter, "api_version query parameter"),
-    ] {
-        if let Some(value) = value
-            && value != API_VERSION
-        {
-            return Err(ApiError::bad_request(format!(
-                "Unsupported API version {} in the {place}: the supported version is \
-                 {API_VERSION}.",
-                quote(value)
-            )));
-        }
-    }
-    if header.is_none() && parameter.is_none() {
-        return Err(ApiError::bad_request(format!(
-            "Missing API version: send the `api-version: {API_VERSION}` header (or the \
-             `api_version={API_VERSION}` query parameter)."
-        )));
-    }
-    Ok(())
-}
-
-/// The value of a header that may appear at most once, as text; `reject` makes the error for a
-/// repeated or non-ASCII one.
-fn single_header<'h>(
-    headers: &'h HeaderMap,
-    name: &HeaderName,
-    reject: fn(String) -> ApiError,
-) -> Result<Option<&'h str>, ApiError> {
-    let mut values = headers.get_all(name).iter();
-    let Some(value) = values.next() else {
-        return Ok(None);
-    };
-    if values.next().is_some() {
-        return Err(reject(format!(
-            "The {name} header is given more than once; give it once."
-        )));
-    }
-    value
-        .to_str()
-        .map(Some)
-        .map_err(|_| reject(format!("The {name} header must be printable ASCII.")))
 }
 
 fn respond(status: StatusCode, body: Vec<u8>, id: &RequestId) -> Response<Full<Bytes>> {
@@ -254,17 +277,45 @@ fn error_response(error: &ApiError, id: &RequestId) -> Response<Full<Bytes>> {
     if let Some(seconds) = error.retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
-    match error.status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            headers.insert(header::ALLOW, HeaderValue::from_static("GET"));
-        }
-        StatusCode::UNAUTHORIZED => {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"amperity\""),
-            );
-        }
-        _ => {}
+    if let Some(allow) = &error.allow
+        && let Ok(value) = HeaderValue::from_str(allow)
+    {
+        headers.insert(header::ALLOW, value);
+    }
+    if error.status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"amperity\""),
+        );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_with_one_trailing_slash_and_non_empty_parameters() {
+        let runs: &[Part] = &[Lit("workflow"), Lit("runs"), Param, Lit("stop")];
+        assert_eq!(match_path(runs, "workflow/runs/wf-1/stop"), Some("wf-1"));
+        assert_eq!(match_path(runs, "workflow/runs/wf-1/stop/"), Some("wf-1"));
+        assert_eq!(match_path(runs, "workflow/runs//stop"), None);
+        assert_eq!(match_path(runs, "workflow/runs/wf-1"), None);
+        assert_eq!(match_path(runs, "workflow/runs/wf-1/stop/x"), None);
+        assert_eq!(match_path(&[Lit("segments")], "segments/"), Some(""));
+        assert_eq!(match_path(&[Lit("segments")], "segments//"), None);
+    }
+
+    #[test]
+    fn unknown_paths_are_404_and_other_methods_405_with_allow() {
+        assert_eq!(route(&Method::GET, "/api/nope").err().unwrap().status, 404);
+        assert_eq!(route(&Method::GET, "/segments").err().unwrap().status, 404);
+        let error = route(&Method::DELETE, "/api/workflow/runs").err().unwrap();
+        assert_eq!(error.status, 405);
+        assert_eq!(error.allow.as_deref(), Some("GET, POST"));
+        let (found, param) = route(&Method::POST, "/api/workflow/runs/a%20b/stop").unwrap();
+        assert!(!found.reads_body);
+        assert_eq!(param, "a%20b");
+    }
 }

@@ -1,0 +1,160 @@
+//! The checks every route shares, in the order a gateway makes them, before any resource sees
+//! the request: rate limit, token, tenant, query string, API version.
+//!
+//! Nothing here knows a resource: a route added to the table gets every check for free.
+//! Authentication before validation is what gateways do, and it keeps the mock from telling an
+//! unauthenticated caller anything about its request.
+
+use hyper::header::{self, HeaderMap, HeaderName};
+
+use crate::config::MockConfig;
+use crate::errors::{ApiError, quote};
+use crate::query::Query;
+use crate::rate_limit::RateLimit;
+
+/// The only API version the mock (and the spec) knows.
+pub(crate) const API_VERSION: &str = "2024-04-01";
+
+const AMPERITY_TENANT: HeaderName = HeaderName::from_static("amperity-tenant");
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
+
+/// What a request that passed the gateway carries on to its route.
+#[derive(Debug)]
+pub(crate) struct Admitted<'r> {
+    /// The tenant the request names in `amperity-tenant`, trimmed.
+    pub(crate) tenant: &'r str,
+    /// The decoded query string.
+    pub(crate) query: Query<'r>,
+}
+
+/// The shared checks of one server. Lock-free: the rate limiter is one atomic word and the rest
+/// is read-only.
+pub(crate) struct Gateway {
+    token: Option<String>,
+    tenant: Option<String>,
+    rate_limit: Option<RateLimit>,
+}
+
+impl Gateway {
+    /// The gateway `config` describes.
+    pub(crate) fn new(config: &MockConfig) -> Self {
+        Self {
+            token: config.token.clone(),
+            tenant: config.tenant.clone(),
+            rate_limit: RateLimit::new(config.rate_limit),
+        }
+    }
+
+    /// Runs the checks in their fixed order; the first that fails is the answer.
+    pub(crate) fn admit<'r>(
+        &self,
+        headers: &'r HeaderMap,
+        query: Option<&'r str>,
+    ) -> Result<Admitted<'r>, ApiError> {
+        if let Some(limit) = &self.rate_limit {
+            limit.check()?;
+        }
+        check_token(self.token.as_deref(), headers)?;
+        let tenant = check_tenant(self.tenant.as_deref(), headers)?;
+        let query = Query::parse(query)?;
+        check_version(headers, &query)?;
+        Ok(Admitted { tenant, query })
+    }
+}
+
+/// 401 unless the request carries `Authorization: Bearer <expected>` (when a token is set).
+fn check_token(expected: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(expected) = expected else {
+        return Ok(());
+    };
+    let value = single_header(headers, &header::AUTHORIZATION, ApiError::unauthorized)?
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "Missing Authorization header: send `Authorization: Bearer <access token>`.",
+            )
+        })?;
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::unauthorized(
+            "The Authorization header must use the Bearer scheme: \
+             `Authorization: Bearer <access token>`.",
+        ));
+    }
+    if token.trim() != expected {
+        return Err(ApiError::unauthorized(
+            "The access token is invalid or has expired.",
+        ));
+    }
+    Ok(())
+}
+
+/// The tenant: 400 without one, 403 for a tenant other than the configured one.
+fn check_tenant<'h>(expected: Option<&str>, headers: &'h HeaderMap) -> Result<&'h str, ApiError> {
+    let tenant = single_header(headers, &AMPERITY_TENANT, ApiError::bad_request)?
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Missing amperity-tenant header: name the tenant, for example \
+                 `amperity-tenant: acme`.",
+            )
+        })?;
+    match expected {
+        Some(expected) if tenant != expected => Err(ApiError::forbidden(format!(
+            "The access token is not allowed to access tenant {} (this server serves tenant {}).",
+            quote(tenant),
+            quote(expected)
+        ))),
+        _ => Ok(tenant),
+    }
+}
+
+/// 400 unless at least one of the header and the parameter names the version, and every one
+/// present names the supported version.
+fn check_version(headers: &HeaderMap, query: &Query<'_>) -> Result<(), ApiError> {
+    let header = single_header(headers, &API_VERSION_HEADER, ApiError::bad_request)?;
+    let parameter = query.api_version.as_deref();
+    for (value, place) in [
+        (header, "api-version header"),
+        (parameter, "api_version query parameter"),
+    ] {
+        if let Some(value) = value
+            && value != API_VERSION
+        {
+            return Err(ApiError::bad_request(format!(
+                "Unsupported API version {} in the {place}: the supported version is \
+                 {API_VERSION}.",
+                quote(value)
+            )));
+        }
+    }
+    if header.is_none() && parameter.is_none() {
+        return Err(ApiError::bad_request(format!(
+            "Missing API version: send the `api-version: {API_VERSION}` header (or the \
+             `api_version={API_VERSION}` query parameter)."
+        )));
+    }
+    Ok(())
+}
+
+/// The value of a header that may appear at most once, as text; `reject` makes the error for a
+/// repeated or non-ASCII one.
+fn single_header<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+    reject: fn(String) -> ApiError,
+) -> Result<Option<&'h str>, ApiError> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(reject(format!(
+            "The {name} header is given more than once; give it once."
+        )));
+    }
+    value
+        .to_str()
+        .map(Some)
+        .map_err(|_| reject(format!("The {name} header must be printable ASCII.")))
+}
