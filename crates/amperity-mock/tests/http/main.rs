@@ -1,7 +1,9 @@
 //! The mock over real HTTP on loopback: every answer is checked against spec/openapi.yaml.
 
+mod control_plane;
 mod errors;
 mod limits;
 mod pagination;
 mod seed_example;
 mod support;
+mod workflow_runs;

@@ -85,8 +85,22 @@ impl Mock {
         self.client.request(method, self.url(path))
     }
 
-    /// Sends `request` and checks what every answer must satisfy.
+    /// A request to `path` with every header a correct client sends.
+    pub fn call(&self, method: Method, path: &str) -> RequestBuilder {
+        self.bare(method, path)
+            .bearer_auth(TOKEN)
+            .header("amperity-tenant", TENANT)
+            .header("api-version", VERSION)
+    }
+
+    /// Sends `request` (a `GET /segments`) and checks what every answer must satisfy.
     pub async fn send(&self, request: RequestBuilder) -> Answer {
+        self.send_to("list_segments", request).await
+    }
+
+    /// Sends `request` for the operation `operation` and checks what every answer must satisfy,
+    /// its body against the operation's response schema for the status.
+    pub async fn send_to(&self, operation: &str, request: RequestBuilder) -> Answer {
         let response = request.send().await.expect("the mock answers");
         let status = response.status();
         let headers = response.headers().clone();
@@ -98,7 +112,7 @@ impl Mock {
             .unwrap_or_else(|e| panic!("{status}: body is not JSON ({e}): {bytes:?}"));
         let n = self.answers.fetch_add(1, Ordering::Relaxed);
         if !status.is_success() || n.is_multiple_of(self.check_one_in) {
-            spec().check(status, &body);
+            spec().check_operation(operation, status, &body);
         }
         if !status.is_success() {
             assert_eq!(body["status"], status.as_u16(), "{body}");
@@ -181,16 +195,20 @@ pub fn spec() -> &'static Spec {
 }
 
 impl Spec {
-    /// The component schema for `status` on `GET /segments`; statuses the operation does not
-    /// list (404 on other paths, 405) still use the common `ErrorResponse`.
-    fn validator(&self, status: StatusCode) -> (String, Arc<jsonschema::Validator>) {
+    /// The schema for `status` on `operation`; statuses the operation does not list (404 on
+    /// other paths, 405) still use the common `ErrorResponse`.
+    fn validator(
+        &self,
+        operation: &str,
+        status: StatusCode,
+    ) -> (String, Arc<jsonschema::Validator>) {
         let listed = self
             .spec
-            .response_statuses("list_segments")
+            .response_statuses(operation)
             .expect("the operation exists")
             .contains(&status.as_u16());
         let key = if listed {
-            status.as_str().to_owned()
+            format!("{operation} {}", status.as_str())
         } else {
             assert!(!status.is_success(), "{status} is not in the spec");
             "ErrorResponse".to_owned()
@@ -200,8 +218,7 @@ impl Spec {
             .entry(key.clone())
             .or_insert_with(|| {
                 let validator = if listed {
-                    self.spec
-                        .response_validator("list_segments", status.as_u16())
+                    self.spec.response_validator(operation, status.as_u16())
                 } else {
                     self.spec.component_validator("ErrorResponse")
                 };
@@ -211,15 +228,31 @@ impl Spec {
         (key, validator)
     }
 
-    /// How `body` fails the schema the spec gives for `status`; empty when it conforms.
+    /// How `body` fails the schema the spec gives for `status` on `GET /segments`; empty when
+    /// it conforms.
     pub fn errors(&self, status: StatusCode, body: &Value) -> Vec<String> {
-        amperity_workspace_tests::validation_errors(&self.validator(status).1, body)
+        self.operation_errors("list_segments", status, body)
     }
 
-    /// Panics unless `body` matches the schema the spec gives for `status`.
+    /// How `body` fails the schema the spec gives for `status` on `operation`.
+    pub fn operation_errors(
+        &self,
+        operation: &str,
+        status: StatusCode,
+        body: &Value,
+    ) -> Vec<String> {
+        amperity_workspace_tests::validation_errors(&self.validator(operation, status).1, body)
+    }
+
+    /// Panics unless `body` matches the schema the spec gives for `status` on `GET /segments`.
     pub fn check(&self, status: StatusCode, body: &Value) {
-        let errors = self.errors(status, body);
-        let (schema, _) = self.validator(status);
+        self.check_operation("list_segments", status, body);
+    }
+
+    /// Panics unless `body` matches the schema the spec gives for `status` on `operation`.
+    pub fn check_operation(&self, operation: &str, status: StatusCode, body: &Value) {
+        let errors = self.operation_errors(operation, status, body);
+        let (schema, _) = self.validator(operation, status);
         assert!(
             errors.is_empty(),
             "{status} body does not match the spec's schema for {schema}: {errors:?}\n{body}"
