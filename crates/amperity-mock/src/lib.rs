@@ -1,9 +1,11 @@
 //! A stateful, spec-conformant local Amperity API for tests, demos and benchmarks.
 //!
-//! It serves `GET /api/segments` as `spec/openapi.yaml` describes it: deterministic data from a
-//! seed (the seed document's two segments first), opaque `next_token` cursors that cannot be
-//! forged, bearer-token and tenant checks, API-version checks, the documented rate limit with
-//! 429 and `Retry-After`, and optional simulated faults and latency.
+//! It serves the nine operations of the 2024-04-01 control plane as `spec/openapi.yaml` describes
+//! them: segments, audit events, campaigns, ingest jobs and workflow runs, generated on demand
+//! from a seed (the seed document's two segments first), with every filter the spec declares;
+//! workflow runs that start, run and stop over time, per tenant; opaque `next_token` cursors that
+//! cannot be forged, bearer-token and tenant checks, API-version checks, the documented rate
+//! limit with 429 and `Retry-After`, and optional simulated faults and latency.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
