@@ -60,7 +60,8 @@ async fn all_runs(mock: &Mock, query: &[(&str, &str)]) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_run_lives_from_scheduled_to_succeeded() {
-    let mock = start(paced(80)).await;
+    // Steps long enough that a loaded machine still sees every state between two polls.
+    let mock = start(paced(150)).await;
     let (status, run) = start_run(
         &mock,
         json!({"config_id": "cg-123ABc4DE", "range_from": "2026-10-01", "range_to": "2026-10-07", "run_mode": "full"}),
@@ -124,7 +125,7 @@ async fn a_run_lives_from_scheduled_to_succeeded() {
 
 #[tokio::test]
 async fn a_run_stopped_early_is_canceling_then_canceled_and_a_second_stop_is_the_first() {
-    let mock = start(paced(300)).await;
+    let mock = start(paced(1000)).await;
     let (_, run) = start_run(&mock, json!({"config_id": "og-7Hq2"})).await;
     assert_eq!(run["type"], "amperity.orchestration.orchestration/run");
     let id = run["id"].as_str().unwrap().to_owned();
@@ -135,7 +136,7 @@ async fn a_run_stopped_early_is_canceling_then_canceled_and_a_second_stop_is_the
     assert_eq!(status, 200);
     assert_eq!(again["state"], "canceling");
     assert_eq!(again["created_at"], stopping["created_at"]);
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let canceled = get_run(&mock, &id).await;
     assert_eq!(canceled["state"], "canceled", "{canceled}");
     assert_eq!(canceled["error"]["message"], "Workflow manually stopped");
@@ -144,8 +145,8 @@ async fn a_run_stopped_early_is_canceling_then_canceled_and_a_second_stop_is_the
     let (status, third) = stop_run(&mock, &id).await;
     assert_eq!(status, 200);
     assert_eq!(third, canceled);
-    // Time passing does not revive it.
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    // Time passing does not revive it: past the five steps after which it would have succeeded.
+    tokio::time::sleep(Duration::from_millis(4000)).await;
     assert_eq!(get_run(&mock, &id).await, canceled);
     let listed = all_runs(&mock, &[("state", "canceled")]).await;
     assert!(listed.iter().any(|r| r["id"] == id.as_str()));
@@ -158,10 +159,11 @@ async fn a_run_stopped_early_is_canceling_then_canceled_and_a_second_stop_is_the
 
 #[tokio::test]
 async fn a_run_stopped_while_running_stops_its_running_task() {
-    let mock = start(paced(150)).await;
+    let mock = start(paced(400)).await;
     let (_, run) = start_run(&mock, json!({"config_id": "cg-1"})).await;
     let id = run["id"].as_str().unwrap().to_owned();
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Running from 800 ms to 2 s.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(get_run(&mock, &id).await["state"], "running");
     let (_, stopping) = stop_run(&mock, &id).await;
     let states: Vec<&str> = stopping["task_instances"]
