@@ -285,6 +285,16 @@ fn extra_crates(
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    notes.push(format!(
+        "- Packages both build that take longest more in `amperity`'s build (unit time, \
+         median in its build − in the raw crate's; features, or more units competing for the \
+         cores): {}",
+        cost.shared_more
+            .iter()
+            .map(|(name, s)| format!("{name} {s:+.1} s"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
 }
 
 /// `` `a v1`, `b v2` ``.
@@ -595,6 +605,9 @@ struct UnitCost {
     /// The packages behind `extra_s` (grouped under the crates only `amperity` depends on, by
     /// name), slowest first.
     per_crate: Vec<(String, f64)>,
+    /// Packages both build, by how much longer they take in `amperity`'s build (medians), the
+    /// largest differences first.
+    shared_more: Vec<(String, f64)>,
 }
 
 impl UnitCost {
@@ -640,6 +653,25 @@ impl UnitCost {
             })
             .collect();
         per_crate.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let package_median = |builds: &[CleanBuild], id: &str| {
+            median(
+                &builds
+                    .iter()
+                    .filter_map(|b| b.units.get(id).copied())
+                    .collect::<Vec<f64>>(),
+            )
+        };
+        let mut shared_more: Vec<(String, f64)> = raw_packages
+            .iter()
+            .filter(|id| shared(id))
+            .map(|id| {
+                let more = package_median(sdk, id) - package_median(raw, id);
+                ((*id).to_owned(), more)
+            })
+            .filter(|(_, more)| more.is_finite())
+            .collect();
+        shared_more.sort_by(|a, b| b.1.total_cmp(&a.1));
+        shared_more.truncate(8);
         UnitCost {
             sdk_total_s: sum(sdk, &|_| true),
             extra_s: sum(sdk, &only_sdk),
@@ -648,6 +680,7 @@ impl UnitCost {
             own_sdk_s: sum(sdk, &|id| is_own(id, "amperity")),
             own_raw_s: sum(raw, &|id| is_own(id, RAW_NAME)),
             per_crate,
+            shared_more,
         }
     }
 }
