@@ -260,7 +260,8 @@ pub fn update_benchmarks_md(path: &Path, results: &str, trend: Option<&TrendRow>
 fn template() -> String {
     format!(
         "# Benchmarks\n\n\
-         Figures from `cargo xtask bench` (about 6 minutes once the release builds are warm); \
+         Figures from `cargo xtask bench` (about 6 minutes once the release builds are warm, \
+         and about 5 more for the build part's clean builds); \
          `cargo xtask bench --quick` is a smoke run with smaller sizes that writes \
          `target/bench/report.md` instead of this file. The results section below is rewritten \
          by every full run; the build-cost trend gets one row per run.\n\n\
