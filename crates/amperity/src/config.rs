@@ -257,6 +257,9 @@ impl ClientBuilder {
         };
         let base_url = check_base_url(&base_url)?;
 
+        // reqwest has no crypto provider of its own (`rustls-no-provider`): ring, unless the
+        // application installed one before (then this is a no-op and reqwest uses that one).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.attempt_timeout)

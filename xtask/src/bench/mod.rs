@@ -5,12 +5,14 @@
 //! 2. `load`: requests per second of amperity-mock, Prism and a bare hyper server under wrk;
 //! 3. `sdk`: sequential page fetches through the SDK vs raw reqwest, and a criterion benchmark of
 //!    page decoding;
-//! 4. `build`: clean build time and dependency count of `crates/amperity`, and the time of
-//!    `cargo xtask generate`, appended to a trend table.
+//! 4. `build`: clean builds of `crates/amperity` side by side with a crate of progenitor's raw
+//!    output for the same spec (the ratio has a goal), what the crates only the SDK uses cost,
+//!    the dependency counts and the time of `cargo xtask generate`, appended to a trend table.
 //!
 //! A full run of every section rewrites the results in BENCHMARKS.md (keeping what is written
 //! around them) and appends a row to its build-cost trend. `--quick` (smaller sizes, one run,
-//! no clean build) and `--only` write to `target/bench/report.md` instead. Every ratio is printed
+//! no clean builds) and `--only` write to `target/bench/report.md` instead; `--only build` runs
+//! the clean builds and skips the release builds the other parts need. Every ratio is printed
 //! with its goal. All load goes to 127.0.0.1; every child process has a time limit.
 //!
 //! This file parses the arguments, installs the tools, builds, runs the parts and writes the
@@ -88,18 +90,18 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
             other => bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
-    if plan.quick {
-        // Keep the order of --only, but quick mode never does the clean build.
-        parts.retain(|part| *part != Part::Build);
-    }
     let started = Instant::now();
     let load_before = load_average();
 
     let target_dir = process::target_dir(root)?;
     println!("==> tools");
     install_tools(root, &target_dir, &parts)?;
-    println!("==> release build (amperity, amperity-mock, fixed-bytes-server, SDK benches)");
-    let env = build_release(root, &target_dir, plan.clone())?;
+    // The build part builds what it measures itself.
+    let release = parts.iter().any(|part| *part != Part::Build);
+    if release {
+        println!("==> release build (amperity, amperity-mock, fixed-bytes-server, SDK benches)");
+    }
+    let env = build_release(root, &target_dir, plan.clone(), release)?;
 
     let machine = report::machine(root, &env);
     let mut sections = Vec::new();
@@ -112,7 +114,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
             Part::Sdk => sdk::run(&env)?,
             Part::Build => {
                 let (section, row) = build::run(&env)?;
-                trend = Some(row);
+                trend = row;
                 section
             }
         };
@@ -219,8 +221,25 @@ fn which(program: &str) -> Option<PathBuf> {
     })
 }
 
-/// Release builds of everything the bench runs.
-fn build_release(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
+/// Release builds of everything the bench runs; with `build` false, only where they would be
+/// (for `--only build`, whose part runs none of them).
+fn build_release(root: &Path, target_dir: &Path, plan: Plan, build: bool) -> Result<Env> {
+    let release = target_dir.join("release");
+    let mut env = Env {
+        root: root.to_owned(),
+        target_dir: target_dir.to_owned(),
+        logs: util::work_dir(target_dir, "logs")?,
+        cli: release.join("amperity"),
+        mock: release.join("amperity-mock"),
+        fixed_bytes_server: release.join("fixed-bytes-server"),
+        prism: target_dir.join("bench-tools/node_modules/.bin/prism"),
+        sdk_overhead: PathBuf::new(),
+        decode: PathBuf::new(),
+        plan,
+    };
+    if !build {
+        return Ok(env);
+    }
     let limit = Duration::from_secs(3600);
     run_checked(
         Command::new(cargo())
@@ -268,17 +287,7 @@ fn build_release(root: &Path, target_dir: &Path, plan: Plan) -> Result<Env> {
             .cloned()
             .with_context(|| format!("cargo bench --no-run built no {name} executable"))
     };
-    let release = target_dir.join("release");
-    Ok(Env {
-        root: root.to_owned(),
-        target_dir: target_dir.to_owned(),
-        logs: util::work_dir(target_dir, "logs")?,
-        cli: release.join("amperity"),
-        mock: release.join("amperity-mock"),
-        fixed_bytes_server: release.join("fixed-bytes-server"),
-        prism: target_dir.join("bench-tools/node_modules/.bin/prism"),
-        sdk_overhead: bench("sdk_overhead")?,
-        decode: bench("decode")?,
-        plan,
-    })
+    env.sdk_overhead = bench("sdk_overhead")?;
+    env.decode = bench("decode")?;
+    Ok(env)
 }

@@ -14,8 +14,10 @@ const RESULTS_START: &str = "<!-- bench:results:start -->";
 const RESULTS_END: &str = "<!-- bench:results:end -->";
 const TREND_START: &str = "<!-- bench:trend:start -->";
 const TREND_END: &str = "<!-- bench:trend:end -->";
-const TREND_HEADER: &str = "| Date (UTC) | Commit | Profile | Clean build of `amperity` | Dependencies | `xtask generate` | rustc |\n\
-                            | --- | --- | --- | --- | --- | --- | --- |\n";
+const TREND_HEADER: &str = "| Date (UTC) | Commit | Profile | Clean build of `amperity` | `amperity` / raw progenitor | Dependencies | `xtask generate` | rustc |\n\
+                            | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+/// What a trend row gets in a column added after it was written.
+const NOT_MEASURED: &str = "–";
 
 /// The machine, as a markdown list.
 pub fn machine(root: &Path, env: &Env) -> String {
@@ -176,15 +178,60 @@ fn cell(text: &str) -> String {
 
 fn trend_line(row: &TrendRow) -> String {
     format!(
-        "| {} | {} | {} | {:.0} s | {} | {:.2} s | {} |\n",
+        "| {} | {} | {} | {:.0} s | {:.2}× | {} | {:.2} s | {} |\n",
         row.date,
         row.commit,
         row.profile,
         row.clean_build_s,
+        row.raw_ratio,
         row.dependencies,
         row.generate_s,
         row.rustc
     )
+}
+
+/// The cells of a markdown table row, trimmed.
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_owned()).collect()
+}
+
+/// Rewrites the trend table between its markers under [`TREND_HEADER`] when its header is an
+/// older one: each row keeps its cells under their column names, and gets [`NOT_MEASURED`] in
+/// the columns added since.
+fn migrate_trend(text: &mut String) -> Result<()> {
+    let start = text.find(TREND_START).context("no trend start marker")? + TREND_START.len();
+    let end = text.find(TREND_END).context("no trend end marker")?;
+    let table: Vec<&str> = text[start..end]
+        .lines()
+        .filter(|l| l.trim_start().starts_with('|'))
+        .collect();
+    let Some((header, rest)) = table.split_first() else {
+        return Ok(());
+    };
+    let new_header = TREND_HEADER.lines().next().unwrap_or_default();
+    if header.trim() == new_header {
+        return Ok(());
+    }
+    let old_columns = cells(header);
+    let mut migrated = format!("\n{TREND_HEADER}");
+    // The first of `rest` is the `| --- |` line.
+    for row in rest.iter().skip(1) {
+        let old = cells(row);
+        let new: Vec<String> = cells(new_header)
+            .iter()
+            .map(|column| {
+                old_columns
+                    .iter()
+                    .position(|c| c == column)
+                    .and_then(|i| old.get(i).cloned())
+                    .unwrap_or_else(|| NOT_MEASURED.to_owned())
+            })
+            .collect();
+        migrated.push_str(&format!("| {} |\n", new.join(" | ")));
+    }
+    text.replace_range(start..end, &migrated);
+    Ok(())
 }
 
 /// Replaces the results between their markers and appends `trend` to the trend table, keeping
@@ -203,6 +250,7 @@ pub fn update_benchmarks_md(path: &Path, results: &str, trend: Option<&TrendRow>
     let end = text.find(RESULTS_END).context("no results end marker")?;
     text.replace_range(start..end, &format!("\n{results}"));
     if let Some(trend) = trend {
+        migrate_trend(&mut text)?;
         let end = text.find(TREND_END).context("no trend end marker")?;
         text.insert_str(end, &trend_line(trend));
     }
@@ -212,7 +260,8 @@ pub fn update_benchmarks_md(path: &Path, results: &str, trend: Option<&TrendRow>
 fn template() -> String {
     format!(
         "# Benchmarks\n\n\
-         Figures from `cargo xtask bench` (about 6 minutes once the release builds are warm); \
+         Figures from `cargo xtask bench` (about 6 minutes once the release builds are warm, \
+         and about 5 more for the build part's clean builds); \
          `cargo xtask bench --quick` is a smoke run with smaller sizes that writes \
          `target/bench/report.md` instead of this file. The results section below is rewritten \
          by every full run; the build-cost trend gets one row per run.\n\n\
@@ -236,6 +285,7 @@ mod tests {
             commit: "abc1234".into(),
             profile: "dev".into(),
             clean_build_s: 100.0,
+            raw_ratio: 1.15,
             dependencies: 200,
             generate_s: 1.5,
             rustc: "rustc 1.95.0".into(),
@@ -250,5 +300,27 @@ mod tests {
         assert_eq!(text.matches("| abc1234 |").count(), 2);
         assert!(text.contains("hand-written"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_older_trend_table_gets_the_new_column_with_a_dash_in_old_rows() {
+        let mut text = format!(
+            "{TREND_START}\n\
+             | Date (UTC) | Commit | Profile | Clean build of `amperity` | Dependencies | `xtask generate` | rustc |\n\
+             | --- | --- | --- | --- | --- | --- | --- |\n\
+             | 2026-11-29 03:38 | ccaeb97 | dev | 41 s | 129 | 0.10 s | rustc 1.95.0 |\n\
+             {TREND_END}\n"
+        );
+        migrate_trend(&mut text).unwrap();
+        assert!(text.contains(TREND_HEADER), "{text}");
+        assert!(
+            text.contains(
+                "| 2026-11-29 03:38 | ccaeb97 | dev | 41 s | – | 129 | 0.10 s | rustc 1.95.0 |\n"
+            ),
+            "{text}"
+        );
+        let once = text.clone();
+        migrate_trend(&mut text).unwrap();
+        assert_eq!(text, once, "a current table stays as it is");
     }
 }

@@ -36,6 +36,9 @@ pub struct Plan {
     /// criterion's warm-up and measurement time per decoder.
     pub criterion_warmup: Duration,
     pub criterion_measurement: Duration,
+    /// Rounds of clean builds of the SDK and of progenitor's raw output, alternating; none
+    /// with `--quick`, which still writes the raw crate and compares dependency trees.
+    pub build_rounds: usize,
 }
 
 impl Plan {
@@ -55,6 +58,7 @@ impl Plan {
             sdk_rounds: 30,
             criterion_warmup: Duration::from_secs(1),
             criterion_measurement: Duration::from_secs(3),
+            build_rounds: 3,
         }
     }
 
@@ -72,6 +76,7 @@ impl Plan {
             sdk_rounds: 2,
             criterion_warmup: Duration::from_millis(300),
             criterion_measurement: Duration::from_secs(1),
+            build_rounds: 0,
             ..Plan::full()
         }
     }
@@ -163,7 +168,11 @@ pub struct TrendRow {
     pub date: String,
     pub commit: String,
     pub profile: String,
+    /// The median of the clean builds of `amperity`.
     pub clean_build_s: f64,
+    /// Clean build of `amperity` / of progenitor's raw output for the same spec (median of the
+    /// per-round ratios).
+    pub raw_ratio: f64,
     pub dependencies: usize,
     pub generate_s: f64,
     pub rustc: String,

@@ -238,7 +238,7 @@ fn quote_path(path: &str) -> TokenStream {
 const CLIENT_LEVEL_HEADERS: [&str; 2] = ["api-version", "amperity-tenant"];
 
 /// Reads the spec and drops the [`CLIENT_LEVEL_HEADERS`] parameters before progenitor sees them.
-fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
+pub(crate) fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut value: serde_json::Value =

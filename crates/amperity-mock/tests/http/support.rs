@@ -47,6 +47,8 @@ pub async fn start(config: MockConfig) -> Mock {
     let server = amperity_mock::spawn(config.clone())
         .await
         .expect("mock starts");
+    // reqwest has no crypto provider of its own (`rustls-no-provider`): ring, as the SDK does.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     Mock {
         server,
