@@ -311,7 +311,7 @@ pub enum Format {
     Json,
     /// One JSON record per line.
     Ndjson,
-    /// CSV: a header of the first page's fields, one row per record, nested values as JSON.
+    /// CSV: a header of the first records' fields, one row per record, nested values as JSON.
     Csv,
 }
 
