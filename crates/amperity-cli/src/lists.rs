@@ -36,7 +36,6 @@ macro_rules! paged_list {
         impl $name {
             /// Lists one page, or every page with `--all`, from `--next-token` if given.
             pub async fn run(&self, client: &Client) -> Result<(), Failure> {
-                #[allow(unused_mut)]
                 let mut query = client.$method();
                 $( if let Some(value) = &self.$field { query = query.$field(value.clone()); } )*
                 if let Some(limit) = self.paging.limit {

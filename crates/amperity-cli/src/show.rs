@@ -94,23 +94,20 @@ pub async fn start(client: &Client, args: &WorkflowsStart) -> Result<(), Failure
         return Ok(());
     }
     let finished = wait(client, started, args.poll_interval).await?;
-    if args.format == Format::Json {
+    if matches!(args.format, Format::Json | Format::Ndjson) {
         print_run(&finished, args.format)?;
     }
     outcome(finished)
 }
 
 /// The run as the start command prints it: the id alone (what a script captures), or with
-/// `--format json` the run on one line.
+/// `--format json` the run on one line, through the output path every record takes.
 fn print_run(run: &WorkflowRun, format: Format) -> Result<(), Failure> {
+    if matches!(format, Format::Json | Format::Ndjson) {
+        return show(run, Format::Json);
+    }
     let mut stdout = std::io::stdout().lock();
-    let written = match format {
-        Format::Json | Format::Ndjson => serde_json::to_writer(&mut stdout, run)
-            .map_err(std::io::Error::from)
-            .and_then(|()| stdout.write_all(b"\n")),
-        _ => writeln!(stdout, "{}", run.id),
-    };
-    written
+    writeln!(stdout, "{}", run.id)
         .and_then(|()| stdout.flush())
         .map_err(|error| Failure::Output(OutputError::Io(error)))
 }
