@@ -169,7 +169,15 @@ fn stopped<T>(
     };
     let resume = cursor.map(|cursor| {
         let args: Vec<_> = std::env::args_os().collect();
-        resume::command(&args, &cursor, to_file && partial.is_some())
+        let mut command = resume::command(&args, &cursor, to_file && partial.is_some());
+        // A cursor is signed by the server that issued it, and `--mock` starts a new one.
+        if args.iter().any(|arg| arg == "--mock") {
+            command.push_str(
+                "\n(not with --mock: each run starts a new embedded server, which refuses \
+                 another's cursors; resume against a server that stays up)",
+            );
+        }
+        command
     });
     Failure::Export {
         cause: Box::new(cause),

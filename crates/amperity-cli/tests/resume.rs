@@ -209,7 +209,16 @@ fn ctrl_c_keeps_the_pages_written_and_the_resume_command_finishes_the_file() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1200));
+    // The `.partial` appears once the command runs (its Ctrl-C handler is installed by then);
+    // then let a few pages arrive.
+    let partial = dir.path().join("export.csv.partial");
+    for _ in 0..200 {
+        if partial.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(800));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
