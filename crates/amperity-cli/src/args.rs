@@ -6,14 +6,20 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// List and export Amperity segments.
+pub use crate::lists::{
+    AuditEventsList, CampaignsList, IngestJobsList, SegmentsList, WorkflowsList,
+};
+
+/// Amperity from the command line: list and export segments, audit events, campaigns, ingest jobs
+/// and workflow runs; start, follow and stop workflow runs.
 #[derive(Debug, Parser)]
 #[command(
     name = "amperity",
     version,
     about,
     after_help = "Exit codes: 0 success, 1 failure, 2 usage or configuration error, \
-                  4 authentication or permission denied (HTTP 401/403)."
+                  4 authentication or permission denied (HTTP 401/403), 5 a workflow run \
+                  followed with --wait failed, 6 it was stopped or canceled, 130 interrupted."
 )]
 pub struct Cli {
     /// Connection and behaviour shared by every command.
@@ -65,14 +71,39 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-/// The commands.
+/// The commands: one per operation of the API, grouped by resource.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Work with segments.
+    /// Segments defined in a tenant.
     Segments {
         /// What to do with segments.
         #[command(subcommand)]
         command: SegmentsCommand,
+    },
+    /// The log of user activity in a tenant (and its sandboxes).
+    AuditEvents {
+        /// What to do with audit events.
+        #[command(subcommand)]
+        command: AuditEventsCommand,
+    },
+    /// Campaigns defined in a tenant.
+    Campaigns {
+        /// What to do with campaigns.
+        #[command(subcommand)]
+        command: CampaignsCommand,
+    },
+    /// Jobs that loaded data into a tenant's tables, with per-table and per-file counts.
+    Ingest {
+        /// What to look at.
+        #[command(subcommand)]
+        command: IngestCommand,
+    },
+    /// Runs of workflows (courier groups, orchestration groups, campaigns, ...), to follow,
+    /// start and stop.
+    Workflows {
+        /// What to do with workflow runs.
+        #[command(subcommand)]
+        command: WorkflowsCommand,
     },
     /// Print a shell completion script.
     Completions {
@@ -99,13 +130,60 @@ pub struct DocsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SegmentsCommand {
     /// List segments: one page, or every page with --all.
-    List(ListArgs),
+    List(SegmentsList),
 }
 
-/// Flags of `segments list`.
+/// Audit event commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditEventsCommand {
+    /// List audit events: one page, or every page with --all.
+    List(AuditEventsList),
+}
+
+/// Campaign commands.
+#[derive(Debug, Subcommand)]
+pub enum CampaignsCommand {
+    /// List campaigns: one page, or every page with --all.
+    List(CampaignsList),
+}
+
+/// Ingest commands.
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Ingest jobs.
+    Jobs {
+        /// What to do with ingest jobs.
+        #[command(subcommand)]
+        command: IngestJobsCommand,
+    },
+}
+
+/// Ingest job commands.
+#[derive(Debug, Subcommand)]
+pub enum IngestJobsCommand {
+    /// List the ingest jobs that started within a time window of at most 7 days.
+    List(IngestJobsList),
+    /// Show one ingest job, with a summary of every table it loaded and every file it read.
+    Get(IngestJobGet),
+}
+
+/// Workflow run commands.
+#[derive(Debug, Subcommand)]
+pub enum WorkflowsCommand {
+    /// List workflow runs: one page, or every page with --all.
+    List(WorkflowsList),
+    /// Show one workflow run.
+    Get(WorkflowsGet),
+    /// Start a run of a workflow and print its id; with --wait, follow it to its end.
+    Start(WorkflowsStart),
+    /// Stop a running workflow run (stopping it twice stops it once).
+    Stop(WorkflowsStop),
+}
+
+/// Flags of every list that pages.
 #[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Segments per page (the API's `limit`).
+pub struct PagingArgs {
+    /// The maximum number of records in one page of results (1 to 1000).
     #[arg(long, value_name = "N")]
     pub limit: Option<NonZeroU32>,
 
@@ -113,17 +191,115 @@ pub struct ListArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Ask for the total count and show it (table footer, or on stderr for other formats).
+    /// The opaque cursor from the previous page's `next_token`. Omit it for the first page. It
+    /// cannot be null or empty. For example: `ABCd1fghIJk2l3M`.
+    #[arg(long, value_name = "CURSOR")]
+    pub next_token: Option<String>,
+
+    /// Continue PATH.partial, the file an interrupted export kept, and put it in place as PATH
+    /// when done (the resume command an interrupted export prints has it).
+    #[arg(long, requires = "next_token", requires = "output")]
+    pub append: bool,
+
+    /// `true` adds `total`, the count of all results, to the response. Counting can be
+    /// expensive when there are many pages. Shown in the table footer, or on stderr.
     #[arg(long)]
     pub with_total: bool,
+}
 
+/// Flags of every list: format and destination.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Write to this file instead of stdout (replaced only when the command succeeds).
+    /// Write to this file instead of stdout. It is written as PATH.partial and renamed to PATH
+    /// only when the command succeeds.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
+}
+
+/// Flags of `ingest jobs get`.
+#[derive(Debug, Args)]
+pub struct IngestJobGet {
+    /// The identifier of the ingest job, for example `isj-20240701-48815-6dcXdk`.
+    #[arg(value_name = "JOB_ID")]
+    pub job_id: String,
+
+    /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `workflows get`.
+#[derive(Debug, Args)]
+pub struct WorkflowsGet {
+    /// The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+    #[arg(value_name = "WORKFLOW_ID")]
+    pub workflow_id: String,
+
+    /// How much to return: `overview` (the default) for the run's `created_at`, `ended_at`,
+    /// `id`, `name`, `state`, `tenant` and `type`; `verbose` for every field, its tasks included.
+    #[arg(long, value_name = "VIEW")]
+    pub view: Option<String>,
+
+    /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `workflows stop`.
+#[derive(Debug, Args)]
+pub struct WorkflowsStop {
+    /// The identifier of the workflow run, for example `wf-20240603-12345-MNabc`.
+    #[arg(value_name = "WORKFLOW_ID")]
+    pub workflow_id: String,
+
+    /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `workflows start`.
+#[derive(Debug, Args)]
+pub struct WorkflowsStart {
+    /// The configuration ID of the workflow to run: a courier group (`cg-...`), an
+    /// orchestration group (`og-...`) or a campaign (`cc-...`).
+    #[arg(value_name = "CONFIG_ID")]
+    pub config_id: String,
+
+    /// The start (inclusive) of the time window of the files that the couriers pull, an ISO
+    /// 8601 timestamp in UTC: complete (`2026-10-01T00:00:00Z`) or partial (`2026-10-01`).
+    /// Courier groups only.
+    #[arg(long, value_name = "TIME")]
+    pub range_from: Option<String>,
+
+    /// The end (exclusive) of the time window of the files that the couriers pull, an ISO
+    /// 8601 timestamp in UTC: complete (`2026-10-07T00:00:00Z`) or partial (`2026-10-07`).
+    /// Courier groups only, and only with `range_from`.
+    #[arg(long, value_name = "TIME", requires = "range_from")]
+    pub range_to: Option<String>,
+
+    /// What a run of a courier group does: `full`, `refresh` or `source`. Without it, the run
+    /// uses the mode configured for the scheduled workflow.
+    #[arg(long, value_name = "MODE")]
+    pub run_mode: Option<String>,
+
+    /// Follow the run until it ends: exit 0 when it succeeds, 5 when it fails, 6 when it is
+    /// stopped or canceled. Ctrl-C stops waiting and leaves the run running.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Seconds between two looks at the run while waiting (each is one request, well within the
+    /// API's 10 per second).
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, default_value = crate::show::DEFAULT_POLL_SECONDS)]
+    pub poll_interval: Duration,
+
+    /// `table` prints the run's id alone (what a script captures); `json` prints the run, and
+    /// with --wait the finished run too, one object per line.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output formats.
@@ -131,11 +307,11 @@ pub struct ListArgs {
 pub enum Format {
     /// A table on a terminal; tab-separated lines otherwise.
     Table,
-    /// One JSON array of segments.
+    /// One JSON array of records (one object for a command that shows one record).
     Json,
-    /// One JSON segment per line.
+    /// One JSON record per line.
     Ndjson,
-    /// CSV with a header: id, name, then other fields in first-seen order.
+    /// CSV: a header of the first records' fields, one row per record, nested values as JSON.
     Csv,
 }
 

@@ -1,4 +1,5 @@
-//! `amperity`: list and export Amperity segments from the command line.
+//! `amperity`: Amperity's API from the command line: list and export every list, start, follow
+//! and stop workflow runs.
 //!
 //! Built only on the `amperity` SDK: the CLI has no HTTP code of its own.
 #![forbid(unsafe_code)]
@@ -8,16 +9,24 @@ mod connect;
 mod destination;
 mod docs;
 mod failure;
+mod interrupt;
 mod list;
+mod lists;
 mod output;
 mod progress;
+mod record;
+mod resume;
+mod show;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::args::{Cli, Command, SegmentsCommand};
+use crate::args::{
+    AuditEventsCommand, CampaignsCommand, Cli, Command, IngestCommand, IngestJobsCommand,
+    SegmentsCommand, WorkflowsCommand,
+};
 use crate::failure::Failure;
 
 /// jemalloc rather than the system allocator: an export decodes pages on worker threads and frees
@@ -42,12 +51,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // On Ctrl-C the command's future is dropped, which runs its destructors: a half-written
-    // `--output` file is removed rather than left looking complete.
+    // On Ctrl-C, a command that has something to say about it (an export that keeps what it
+    // wrote, `--wait` that leaves the run running) sees it first and ends with its own message:
+    // `biased` polls the command before the fallback. Any other command's future is dropped,
+    // which runs its destructors: a half-written `--output` file is removed rather than left
+    // looking complete.
     let outcome = runtime.block_on(async {
+        interrupt::install();
         tokio::select! {
+            biased;
             outcome = run(cli) => outcome,
-            _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
+            () = interrupt::interrupted() => Err(Failure::Interrupted),
         }
     });
     match outcome {
@@ -67,7 +81,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    match cli.command {
+    let command = match cli.command {
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -75,7 +89,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 "amperity",
                 &mut std::io::stdout(),
             );
-            Ok(())
+            return Ok(());
         }
         Command::Docs(args) => {
             let written = docs::write(&args.out).map_err(Failure::Docs)?;
@@ -84,14 +98,36 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 writeln!(stdout, "wrote {}", path.display())
                     .map_err(|error| Failure::Output(error.into()))?;
             }
-            Ok(())
+            return Ok(());
         }
+        command => command,
+    };
+    let connection = connect::connect(&cli.global).await?;
+    let client = &connection.client;
+    match command {
         Command::Segments {
             command: SegmentsCommand::List(args),
-        } => {
-            let connection = connect::connect(&cli.global).await?;
-            list::run(&connection.client, &args).await
-        }
+        } => args.run(client).await,
+        Command::AuditEvents {
+            command: AuditEventsCommand::List(args),
+        } => args.run(client).await,
+        Command::Campaigns {
+            command: CampaignsCommand::List(args),
+        } => args.run(client).await,
+        Command::Ingest {
+            command: IngestCommand::Jobs { command },
+        } => match command {
+            IngestJobsCommand::List(args) => args.run(client).await,
+            IngestJobsCommand::Get(args) => show::ingest_job(client, &args).await,
+        },
+        Command::Workflows { command } => match command {
+            WorkflowsCommand::List(args) => args.run(client).await,
+            WorkflowsCommand::Get(args) => show::workflow_run(client, &args).await,
+            WorkflowsCommand::Start(args) => show::start(client, &args).await,
+            WorkflowsCommand::Stop(args) => show::stop(client, &args).await,
+        },
+        // Answered above, without a client.
+        Command::Completions { .. } | Command::Docs(_) => Ok(()),
     }
 }
 

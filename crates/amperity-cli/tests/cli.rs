@@ -7,41 +7,11 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use amperity_httpmock::MockServerExt;
-use assert_cmd::Command;
 use httpmock::MockServer;
 use predicates::prelude::*;
 use serde_json::json;
 
-use support::amperity;
-
-const TOKEN: &str = "cli-test-token-9f8e7d";
-
-/// `amperity` pointed at `server`, with fast failure settings.
-fn against(server: &MockServer) -> Command {
-    let mut command = amperity();
-    command.args([
-        "--tenant",
-        "acme",
-        "--base-url",
-        &server.base_url(),
-        "--max-retries",
-        "0",
-        "--rate-limit",
-        "0",
-    ]);
-    command.env("AMPERITY_TOKEN", TOKEN);
-    command
-}
-
-fn stdout_of(command: &mut Command) -> String {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
+use support::{TOKEN, against, amperity, stdout_of};
 
 fn page(body: serde_json::Value) -> amperity::types::SegmentPage {
     serde_json::from_value(body).unwrap()

@@ -180,9 +180,22 @@ fn the_reference_names_every_command_argument_and_flag_of_help() {
         visited,
         [
             "amperity",
+            "amperity audit-events",
+            "amperity audit-events list",
+            "amperity campaigns",
+            "amperity campaigns list",
             "amperity completions",
+            "amperity ingest",
+            "amperity ingest jobs",
+            "amperity ingest jobs get",
+            "amperity ingest jobs list",
             "amperity segments",
-            "amperity segments list"
+            "amperity segments list",
+            "amperity workflows",
+            "amperity workflows get",
+            "amperity workflows list",
+            "amperity workflows start",
+            "amperity workflows stop",
         ]
     );
     for flag in [

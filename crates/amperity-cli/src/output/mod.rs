@@ -1,17 +1,20 @@
-//! Writing segments in each output format, one page at a time, so memory stays flat.
+//! Writing records in each output format, one page at a time, so memory stays flat.
+//!
+//! One path for every resource: each writer is generic over [`Record`], and learns a record's
+//! fields from its `Serialize` implementation. There is no writer per resource.
 
+pub mod cells;
 mod csv;
 mod json;
 mod table;
 
 use std::io::{self, Write};
 
-use amperity::types::Segment;
-
 use crate::args::Format;
+use crate::record::Record;
 
 pub use self::csv::CsvWriter;
-pub use self::json::{JsonArrayWriter, NdjsonWriter};
+pub use self::json::{JsonArrayWriter, JsonObjectWriter, NdjsonWriter};
 pub use self::table::{TableWriter, TsvWriter};
 
 /// Why output could not be written.
@@ -34,10 +37,20 @@ impl From<::csv::Error> for OutputError {
     }
 }
 
-/// A sink for segments in one format.
-pub trait SegmentWriter {
-    /// Writes one page of segments.
-    fn write_page(&mut self, segments: &[Segment]) -> Result<(), OutputError>;
+impl From<cells::CellError> for OutputError {
+    fn from(error: cells::CellError) -> Self {
+        OutputError::Shape(format!("could not write a record: {error}"))
+    }
+}
+
+/// A sink for records of one kind in one format.
+pub trait RecordWriter<T> {
+    /// Writes one page of records.
+    fn write_page(&mut self, records: &[T]) -> Result<(), OutputError>;
+
+    /// Hands everything written so far to the file, leaving the document open: what an
+    /// interrupted export keeps, ending after its last whole page.
+    fn flush(&mut self) -> Result<(), OutputError>;
 
     /// Writes whatever closes the document (and the table footer with the total, for tables),
     /// then flushes.
@@ -49,26 +62,44 @@ pub trait SegmentWriter {
     }
 }
 
-/// The writer for `format` over `out`; `terminal` says whether `out` is a terminal.
-pub fn writer(
+/// Where a writer starts.
+#[derive(Debug, Clone, Default)]
+pub enum Start {
+    /// A new document.
+    #[default]
+    Fresh,
+    /// Continuing a document an interrupted export left: no header and no opening bracket
+    /// again; a CSV keeps the header it has.
+    Continue {
+        /// The header of the CSV being continued.
+        csv_header: Option<Vec<String>>,
+    },
+}
+
+/// The writer for `format` over `out`; `terminal` says whether `out` is a terminal, `single`
+/// whether exactly one record is written (then `json` is that object, not an array of one).
+pub fn writer<T: Record>(
     format: Format,
     out: Box<dyn Write + Send>,
     terminal: bool,
-) -> Box<dyn SegmentWriter + Send> {
+    single: bool,
+    start: Start,
+) -> Box<dyn RecordWriter<T> + Send> {
     match format {
-        Format::Table if terminal => Box::new(TableWriter::new(out)),
-        Format::Table => Box::new(TsvWriter::new(out)),
-        Format::Json => Box::new(JsonArrayWriter::new(out)),
+        Format::Table if terminal => Box::new(TableWriter::<T>::new(out)),
+        Format::Table => Box::new(TsvWriter::<T>::new(out)),
+        Format::Json if single => Box::new(JsonObjectWriter::new(out)),
+        Format::Json => Box::new(JsonArrayWriter::new(
+            out,
+            matches!(start, Start::Continue { .. }),
+        )),
         Format::Ndjson => Box::new(NdjsonWriter::new(out)),
-        Format::Csv => Box::new(CsvWriter::new(out)),
-    }
-}
-
-/// A field's value as text for the flat formats: strings as they are, anything else as JSON.
-fn field_text(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
-    match value {
-        serde_json::Value::String(text) => text.into(),
-        serde_json::Value::Null => "".into(),
-        other => other.to_string().into(),
+        Format::Csv => Box::new(CsvWriter::new(
+            out,
+            match start {
+                Start::Continue { csv_header } => csv_header,
+                Start::Fresh => None,
+            },
+        )),
     }
 }

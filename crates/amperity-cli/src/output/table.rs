@@ -1,22 +1,36 @@
-//! `table`: a table on a terminal, tab-separated lines elsewhere (as `gh` does).
+//! `table`: a table on a terminal, tab-separated lines elsewhere (as `gh` does), with the
+//! summary columns of the record type ([`Record::TABLE_COLUMNS`]).
 
 use std::io::Write;
+use std::marker::PhantomData;
 
-use amperity::types::Segment;
 use comfy_table::{ContentArrangement, Table, presets};
 
-use super::{OutputError, SegmentWriter};
+use super::cells::{Columns, Row};
+use super::{OutputError, RecordWriter};
+use crate::record::Record;
 
-/// Tab-separated `id` and `name`, one segment per line. Tabs, newlines and backslashes inside
-/// values are escaped (`\t`, `\n`, `\r`, `\\`) so that every line is exactly one segment.
-pub struct TsvWriter {
+/// Tab-separated summary columns, one record per line, no header. Tabs, newlines and
+/// backslashes inside values are escaped (`\t`, `\n`, `\r`, `\\`) so that every line is exactly
+/// one record.
+pub struct TsvWriter<T> {
     out: Box<dyn Write + Send>,
+    columns: Columns,
+    row: Row,
+    line: String,
+    _records: PhantomData<fn(&T)>,
 }
 
-impl TsvWriter {
+impl<T: Record> TsvWriter<T> {
     /// A writer over `out`.
     pub fn new(out: Box<dyn Write + Send>) -> Self {
-        Self { out }
+        Self {
+            out,
+            columns: Columns::fixed(T::TABLE_COLUMNS),
+            row: Row::default(),
+            line: String::new(),
+            _records: PhantomData,
+        }
     }
 }
 
@@ -32,16 +46,30 @@ fn escape(value: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-impl SegmentWriter for TsvWriter {
-    fn write_page(&mut self, segments: &[Segment]) -> Result<(), OutputError> {
-        for segment in segments {
-            writeln!(
-                self.out,
-                "{}\t{}",
-                escape(&segment.id),
-                escape(&segment.name)
-            )?;
+/// The text of a cell (cells are UTF-8 unless a server sent otherwise; never panic on it).
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+impl<T: Record> RecordWriter<T> for TsvWriter<T> {
+    fn write_page(&mut self, records: &[T]) -> Result<(), OutputError> {
+        for record in records {
+            self.row.fill(record, &mut self.columns)?;
+            self.line.clear();
+            for i in 0..T::TABLE_COLUMNS.len() {
+                if i > 0 {
+                    self.line.push('\t');
+                }
+                self.line.push_str(&escape(&text(self.row.cell(i))));
+            }
+            self.line.push('\n');
+            self.out.write_all(self.line.as_bytes())?;
         }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), OutputError> {
+        self.out.flush()?;
         Ok(())
     }
 
@@ -53,35 +81,46 @@ impl SegmentWriter for TsvWriter {
 
 /// A table for people. It is laid out once every row is known, so it holds the rows: for large
 /// exports use `csv` or `ndjson`, which stream.
-pub struct TableWriter {
+pub struct TableWriter<T> {
     out: Box<dyn Write + Send>,
     table: Table,
     rows: u64,
+    columns: Columns,
+    row: Row,
+    _records: PhantomData<fn(&T)>,
 }
 
-impl TableWriter {
+impl<T: Record> TableWriter<T> {
     /// A writer over `out`, which is a terminal.
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         let mut table = Table::new();
         table
             .load_style(presets::NOTHING)
             .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(["ID", "NAME"]);
+            .set_header(T::TABLE_COLUMNS.iter().map(|c| c.to_uppercase()));
         Self {
             out,
             table,
             rows: 0,
+            columns: Columns::fixed(T::TABLE_COLUMNS),
+            row: Row::default(),
+            _records: PhantomData,
         }
     }
 }
 
-impl SegmentWriter for TableWriter {
-    fn write_page(&mut self, segments: &[Segment]) -> Result<(), OutputError> {
-        for segment in segments {
+impl<T: Record> RecordWriter<T> for TableWriter<T> {
+    fn write_page(&mut self, records: &[T]) -> Result<(), OutputError> {
+        for record in records {
+            self.row.fill(record, &mut self.columns)?;
             self.table
-                .add_row([segment.id.as_str(), segment.name.as_str()]);
+                .add_row((0..T::TABLE_COLUMNS.len()).map(|i| text(self.row.cell(i)).into_owned()));
             self.rows += 1;
         }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), OutputError> {
         Ok(())
     }
 
@@ -105,7 +144,7 @@ mod tests {
     use super::escape;
 
     #[test]
-    fn escaping_keeps_one_segment_per_line() {
+    fn escaping_keeps_one_record_per_line() {
         assert_eq!(escape("plain, \"quoted\" ☃"), "plain, \"quoted\" ☃");
         assert_eq!(escape("a\tb\nc\\d\r"), "a\\tb\\nc\\\\d\\r");
     }
