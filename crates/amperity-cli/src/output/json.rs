@@ -48,39 +48,8 @@ impl<T: Serialize> RecordWriter<T> for JsonArrayWriter {
     }
 }
 
-/// Writes one record as a JSON object on one line: `get`, `start` and `stop` show one record.
-pub struct JsonObjectWriter {
-    out: Box<dyn Write + Send>,
-}
-
-impl JsonObjectWriter {
-    /// A writer over `out`.
-    pub fn new(out: Box<dyn Write + Send>) -> Self {
-        Self { out }
-    }
-}
-
-impl<T: Serialize> RecordWriter<T> for JsonObjectWriter {
-    fn write_page(&mut self, records: &[T]) -> Result<(), OutputError> {
-        for record in records {
-            serde_json::to_writer(&mut self.out, record).map_err(std::io::Error::from)?;
-            self.out.write_all(b"\n")?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<(), OutputError> {
-        self.out.flush()?;
-        Ok(())
-    }
-
-    fn finish(mut self: Box<Self>, _total: Option<u64>) -> Result<(), OutputError> {
-        self.out.flush()?;
-        Ok(())
-    }
-}
-
-/// Writes one record per line.
+/// Writes one record per line: `--format ndjson`, and `--format json` for the commands that show
+/// one record (`get`, `start`, `stop`), where that line is the JSON object itself.
 pub struct NdjsonWriter {
     out: Box<dyn Write + Send>,
 }

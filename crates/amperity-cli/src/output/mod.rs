@@ -14,7 +14,7 @@ use crate::args::Format;
 use crate::record::Record;
 
 pub use self::csv::CsvWriter;
-pub use self::json::{JsonArrayWriter, JsonObjectWriter, NdjsonWriter};
+pub use self::json::{JsonArrayWriter, NdjsonWriter};
 pub use self::table::{TableWriter, TsvWriter};
 
 /// Why output could not be written.
@@ -88,7 +88,7 @@ pub fn writer<T: Record>(
     match format {
         Format::Table if terminal => Box::new(TableWriter::<T>::new(out)),
         Format::Table => Box::new(TsvWriter::<T>::new(out)),
-        Format::Json if single => Box::new(JsonObjectWriter::new(out)),
+        Format::Json if single => Box::new(NdjsonWriter::new(out)),
         Format::Json => Box::new(JsonArrayWriter::new(
             out,
             matches!(start, Start::Continue { .. }),
