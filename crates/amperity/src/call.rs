@@ -20,6 +20,9 @@ where
     let error = match outcome {
         Err(_elapsed) => Error::Timeout(Timeout::Overall(limit)),
         Ok(Ok(response)) => return Ok(response),
+        Ok(Err(progenitor_client::Error::Custom(_))) if record.token_error.is_some() => {
+            Error::Token(record.token_error.expect("checked"))
+        }
         Ok(Err(error)) => match Error::from_generated(error, record.last) {
             Error::Timeout(Timeout::Attempt(None)) => {
                 Error::Timeout(Timeout::Attempt(Some(state.attempt_timeout())))

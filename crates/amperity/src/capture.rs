@@ -21,6 +21,8 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use tokio::sync::oneshot;
 
+use crate::auth::TokenError;
+
 /// The final response of a call, as the request hook saw it.
 #[derive(Debug, Clone)]
 pub(crate) struct ResponseRecord {
@@ -49,6 +51,8 @@ pub(crate) struct CallRecord {
     /// The hook declined to retry a failure that a retry might have cured, because the server
     /// may already have acted on the request (see `retry::Replay`).
     pub declined_retry: bool,
+    /// The token provider's failure, which progenitor passes on as a bare message.
+    pub token_error: Option<TokenError>,
 }
 
 tokio::task_local! {
@@ -69,6 +73,11 @@ pub(crate) async fn scope<F: Future>(future: F) -> (F::Output, CallRecord) {
 /// not retried, because the server may have acted on it.
 pub(crate) fn declined_retry() {
     let _ = CALL.try_with(|slot| slot.borrow_mut().declined_retry = true);
+}
+
+/// Keeps, when a scope is open, why the token provider failed.
+pub(crate) fn token_error(error: TokenError) {
+    let _ = CALL.try_with(|slot| slot.borrow_mut().token_error = Some(error));
 }
 
 /// Remembers `record` as the call's latest response, when a scope is open, and hands a success

@@ -46,7 +46,7 @@ pub(crate) struct ClientStateParts {
     pub tenant: HeaderValue,
     pub tokens: Arc<dyn TokenProvider>,
     pub retry: RetryPolicy,
-    pub requests_per_second: u32,
+    pub pacer: Pacer,
     pub attempt_timeout: Duration,
     pub overall_timeout: Duration,
 }
@@ -58,7 +58,7 @@ impl ClientState {
                 tenant: parts.tenant,
                 tokens: parts.tokens,
                 retry: parts.retry,
-                pacer: Pacer::new(parts.requests_per_second),
+                pacer: parts.pacer,
                 attempt_timeout: parts.attempt_timeout,
                 overall_timeout: parts.overall_timeout,
                 deprecation_warned: AtomicBool::new(false),

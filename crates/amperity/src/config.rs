@@ -9,9 +9,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::Client;
-use crate::auth::{StaticToken, TokenProvider};
+use crate::auth::{ClientCredentials, ClientCredentialsConfig, StaticToken, Token, TokenProvider};
 use crate::client_state::{ClientState, ClientStateParts};
 use crate::error::Error;
+use crate::hooks::Transport;
+use crate::pacing::Pacer;
 use crate::retry::RetryPolicy;
 
 /// Environment variable naming the tenant.
@@ -20,6 +22,16 @@ pub const ENV_TENANT: &str = "AMPERITY_TENANT";
 pub const ENV_TOKEN: &str = "AMPERITY_TOKEN";
 /// Environment variable overriding the base URL.
 pub const ENV_BASE_URL: &str = "AMPERITY_BASE_URL";
+/// Environment variable holding the OAuth client id of an API key.
+pub const ENV_CLIENT_ID: &str = "AMPERITY_CLIENT_ID";
+/// Environment variable holding the OAuth client secret of an API key.
+pub const ENV_CLIENT_SECRET: &str = "AMPERITY_CLIENT_SECRET";
+/// Environment variable naming the OAuth token endpoint, when it is not the one under the base
+/// URL.
+pub const ENV_TOKEN_URL: &str = "AMPERITY_TOKEN_URL";
+
+/// The token endpoint's path under the base URL (`…/api` + this).
+pub const TOKEN_PATH: &str = "/v0/oauth2/token";
 
 /// Amperity's documented rate limit, which clients keep to by default.
 pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 10;
@@ -92,7 +104,7 @@ impl fmt::Display for Region {
 #[derive(Clone)]
 pub struct ClientBuilder {
     tenant: Option<String>,
-    tokens: Option<Arc<dyn TokenProvider>>,
+    credentials: Option<Credentials>,
     region: Region,
     base_url: Option<String>,
     retry: RetryPolicy,
@@ -102,11 +114,30 @@ pub struct ClientBuilder {
     overall_timeout: Duration,
 }
 
+/// Where the client's access tokens come from.
+#[derive(Clone)]
+enum Credentials {
+    Provider(Arc<dyn TokenProvider>),
+    OAuth(ClientCredentialsConfig),
+    /// Half of a client id and secret pair, from the environment: an error at `build()`.
+    Incomplete(&'static str),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Provider(_) => f.write_str("<token provider>"),
+            Credentials::OAuth(config) => config.fmt(f),
+            Credentials::Incomplete(message) => f.write_str(message),
+        }
+    }
+}
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("tenant", &self.tenant)
-            .field("token", &self.tokens.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
             .field("region", &self.region)
             .field("base_url", &self.base_url)
             .field("retry", &self.retry)
@@ -122,7 +153,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             tenant: None,
-            tokens: None,
+            credentials: None,
             region: Region::default(),
             base_url: None,
             retry: RetryPolicy::default(),
@@ -140,19 +171,36 @@ impl ClientBuilder {
         Self::default()
     }
 
-    /// A builder preset from `AMPERITY_TENANT`, `AMPERITY_TOKEN` and `AMPERITY_BASE_URL`
-    /// (each only when set and not empty); later calls override them.
+    /// A builder preset from the environment (each variable only when set and not empty);
+    /// later calls override it:
+    ///
+    /// - `AMPERITY_TENANT`, `AMPERITY_BASE_URL`;
+    /// - credentials: `AMPERITY_TOKEN`, a fixed access token; or else `AMPERITY_CLIENT_ID` and
+    ///   `AMPERITY_CLIENT_SECRET`, OAuth client credentials, with `AMPERITY_TOKEN_URL` when the
+    ///   token endpoint is not the one under the base URL.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let builder = Self {
+        let mut builder = Self {
             tenant: var(ENV_TENANT),
             base_url: var(ENV_BASE_URL),
             ..Self::default()
         };
-        match var(ENV_TOKEN) {
-            Some(token) => builder.token(token),
-            None => builder,
-        }
+        builder.credentials = match (var(ENV_TOKEN), var(ENV_CLIENT_ID), var(ENV_CLIENT_SECRET)) {
+            (Some(token), _, _) => Some(Credentials::Provider(Arc::new(StaticToken::new(token)))),
+            (None, Some(id), Some(secret)) => Some(Credentials::OAuth(ClientCredentialsConfig {
+                client_id: id,
+                client_secret: Token::new(secret),
+                token_url: var(ENV_TOKEN_URL),
+            })),
+            (None, Some(_), None) => Some(Credentials::Incomplete(
+                "AMPERITY_CLIENT_ID is set but AMPERITY_CLIENT_SECRET is not",
+            )),
+            (None, None, Some(_)) => Some(Credentials::Incomplete(
+                "AMPERITY_CLIENT_SECRET is set but AMPERITY_CLIENT_ID is not",
+            )),
+            (None, None, None) => None,
+        };
+        builder
     }
 
     /// The tenant ID, sent as `amperity-tenant` on every request. Required.
@@ -161,15 +209,47 @@ impl ClientBuilder {
         self
     }
 
-    /// A fixed access token. Use [`token_provider`](Self::token_provider) for one that refreshes.
+    /// A fixed access token (a JWT from Amperity's API key settings). It expires: once its
+    /// `exp` has passed, calls fail before sending. For a job that runs unattended, prefer
+    /// [`client_credentials`](Self::client_credentials).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.tokens = Some(Arc::new(StaticToken::new(token)));
+        self.credentials = Some(Credentials::Provider(Arc::new(StaticToken::new(token))));
+        self
+    }
+
+    /// OAuth client credentials of an API key (Amperity: Settings → Security → API keys → Get
+    /// OAuth credentials). The client exchanges them at the token endpoint for access tokens,
+    /// once for all concurrent requests, and again shortly before each token expires or after
+    /// the API refuses one. The secret is never printed.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        let token_url = match &self.credentials {
+            Some(Credentials::OAuth(config)) => config.token_url.clone(),
+            _ => None,
+        };
+        self.credentials = Some(Credentials::OAuth(ClientCredentialsConfig {
+            client_id: client_id.into(),
+            client_secret: Token::new(client_secret),
+            token_url,
+        }));
+        self
+    }
+
+    /// The token endpoint for [`client_credentials`](Self::client_credentials), as Amperity's
+    /// "OAuth credentials" dialog shows it. Default: `{base URL}/v0/oauth2/token`.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        if let Some(Credentials::OAuth(config)) = &mut self.credentials {
+            config.token_url = Some(url.into());
+        }
         self
     }
 
     /// A source of access tokens, asked before every request.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.tokens = Some(Arc::new(provider));
+        self.credentials = Some(Credentials::Provider(Arc::new(provider)));
         self
     }
 
@@ -235,9 +315,11 @@ impl ClientBuilder {
                 "tenant {tenant:?} contains characters not allowed in a header"
             ))
         })?;
-        let tokens = self.tokens.ok_or_else(|| {
+        let credentials = self.credentials.ok_or_else(|| {
             Error::Config(format!(
-                "no access token: set one with ClientBuilder::token or the {ENV_TOKEN} environment variable"
+                "no credentials: set an access token (ClientBuilder::token, {ENV_TOKEN}) or OAuth \
+                 client credentials (ClientBuilder::client_credentials, {ENV_CLIENT_ID} and \
+                 {ENV_CLIENT_SECRET})"
             ))
         })?;
         for (name, value) in [
@@ -266,11 +348,43 @@ impl ClientBuilder {
             .user_agent(concat!("amperity-rust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("could not set up HTTP: {e}")))?;
+        let pacer = Pacer::new(self.requests_per_second);
+        let tokens: Arc<dyn TokenProvider> = match credentials {
+            Credentials::Provider(provider) => provider,
+            Credentials::Incomplete(message) => return Err(Error::Config(message.into())),
+            Credentials::OAuth(config) => {
+                if config.client_id.trim().is_empty()
+                    || config.client_secret.expose_secret().trim().is_empty()
+                {
+                    return Err(Error::Config(
+                        "the OAuth client id and secret must not be empty".into(),
+                    ));
+                }
+                let token_url = match &config.token_url {
+                    Some(url) => check_base_url(url)?,
+                    None => format!("{base_url}{TOKEN_PATH}"),
+                };
+                let token_url = reqwest::Url::parse(&token_url).map_err(|e| {
+                    Error::Config(format!("token URL {token_url:?} is not valid: {e}"))
+                })?;
+                let transport = Transport {
+                    http: http.clone(),
+                    retry: self.retry.clone(),
+                    pacer: pacer.clone(),
+                };
+                Arc::new(ClientCredentials::new(
+                    config,
+                    token_url,
+                    tenant_header.clone(),
+                    transport,
+                ))
+            }
+        };
         let state = ClientState::new(ClientStateParts {
             tenant: tenant_header,
             tokens,
             retry: self.retry,
-            requests_per_second: self.requests_per_second,
+            pacer,
             attempt_timeout: self.attempt_timeout,
             overall_timeout: self.overall_timeout,
         });
@@ -317,9 +431,20 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// A client configured from `AMPERITY_TENANT`, `AMPERITY_TOKEN` and `AMPERITY_BASE_URL`.
+    /// A client configured from the environment, as [`ClientBuilder::from_env`] reads it.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
+    }
+
+    /// The access token requests would carry now: fetched (or renewed) first when the client
+    /// uses OAuth client credentials, checked for expiry when it is a fixed one. For handing to
+    /// another tool (`amperity auth token`), or to see when it expires.
+    pub async fn access_token(&self) -> Result<Token, Error> {
+        let limit = self.inner.overall_timeout();
+        match tokio::time::timeout(limit, self.inner.tokens().token()).await {
+            Ok(outcome) => outcome.map_err(Error::Token),
+            Err(_elapsed) => Err(Error::Timeout(crate::error::Timeout::Overall(limit))),
+        }
     }
 
     /// The tenant this client sends requests for.
@@ -378,7 +503,7 @@ mod tests {
         let err = Client::builder().token("t").build().unwrap_err();
         assert!(err.to_string().contains("no tenant"), "{err}");
         let err = Client::builder().tenant("acme").build().unwrap_err();
-        assert!(err.to_string().contains("no access token"), "{err}");
+        assert!(err.to_string().contains("no credentials"), "{err}");
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub enum Error {
     #[error("cancelled: {0}")]
     Cancelled(String),
 
-    /// The token provider failed to supply a token.
+    /// No access token to send: the credentials were refused, a static token has expired, or
+    /// the token endpoint could not be reached. [`TokenError::kind`] tells which.
     #[error("could not get an access token: {0}")]
     Token(#[from] TokenError),
 
@@ -237,7 +238,7 @@ impl Error {
         match error {
             E::InvalidRequest(message) => Error::InvalidRequest(message),
             // The request hook returns this only when the token provider failed.
-            E::Custom(message) => Error::Token(TokenError(message)),
+            E::Custom(message) => Error::Token(TokenError::new(message)),
             E::CommunicationError(source)
             | E::ResponseBodyError(source)
             | E::InvalidUpgrade(source) => Error::from_transport(source),

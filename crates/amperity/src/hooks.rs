@@ -15,7 +15,8 @@ use crate::Client;
 use crate::auth::Token;
 use crate::capture::{self, ResponseRecord};
 use crate::client_state::ClientState;
-use crate::retry::{Replay, is_retryable_status};
+use crate::pacing::Pacer;
+use crate::retry::{Replay, RetryPolicy, is_retryable_status};
 
 const TENANT_HEADER: HeaderName = HeaderName::from_static("amperity-tenant");
 
@@ -27,11 +28,12 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let state = self.inner();
-        let token = state
-            .tokens()
-            .token()
-            .await
-            .map_err(|e| progenitor_client::Error::Custom(e.0))?;
+        let token = state.tokens().token().await.map_err(|error| {
+            // progenitor carries only a message; the SDK's `call()` picks up the kind.
+            let message = error.to_string();
+            capture::token_error(error);
+            progenitor_client::Error::Custom(message)
+        })?;
         let headers = request.headers_mut();
         headers.insert(TENANT_HEADER, state.tenant_header().clone());
         set_token(headers, &token).map_err(progenitor_client::Error::Custom)?;
@@ -46,10 +48,54 @@ impl ClientHooks<ClientState> for Client {
             attempts = field::Empty,
             status = field::Empty,
         );
-        send_with_retries(self.client(), self.inner(), request, info)
-            .instrument(span)
-            .await
+        let state = self.inner();
+        let attempts = Attempts {
+            http: self.client(),
+            policy: state.retry_policy(),
+            pacer: state.pacer(),
+            operation: info.operation_id,
+            replay: Replay::of(request.method(), info.operation_id),
+            api: Some(state),
+        };
+        attempts.send(request).instrument(span).await
     }
+}
+
+/// What sending needs besides the request, for a request that is not an operation of the
+/// generated client: the token exchange of OAuth client credentials. It shares the client's HTTP
+/// client, retry policy and pacing budget.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    pub retry: RetryPolicy,
+    pub pacer: Pacer,
+}
+
+/// The operation name the token exchange has in logs and spans.
+const TOKEN_EXCHANGE: &str = "oauth2_token";
+
+/// Sends a token request, paced and retried like any other. Minting a token twice is harmless,
+/// so it is retried like a GET. Its response is not recorded for the call that needed the token
+/// (a page walk would read it as the page).
+pub(crate) async fn send_token_request(
+    transport: &Transport,
+    request: Request,
+) -> reqwest::Result<Response> {
+    let span = tracing::info_span!(
+        "amperity.call",
+        operation = TOKEN_EXCHANGE,
+        attempts = field::Empty,
+        status = field::Empty,
+    );
+    let attempts = Attempts {
+        http: &transport.http,
+        policy: &transport.retry,
+        pacer: &transport.pacer,
+        operation: TOKEN_EXCHANGE,
+        replay: Replay::Idempotent,
+        api: None,
+    };
+    attempts.send(request).instrument(span).await
 }
 
 fn set_token(headers: &mut HeaderMap, token: &Token) -> Result<(), String> {
@@ -61,82 +107,103 @@ fn set_token(headers: &mut HeaderMap, token: &Token) -> Result<(), String> {
     Ok(())
 }
 
-async fn send_with_retries(
-    client: &reqwest::Client,
-    state: &ClientState,
-    mut request: Request,
-    info: &OperationInfo,
-) -> reqwest::Result<Response> {
-    let policy = state.retry_policy();
-    let replay = Replay::of(request.method(), info.operation_id);
-    let mut retry = 0u32;
-    let mut reauthenticated = false;
-    let mut attempt = 0u32;
-    loop {
-        attempt += 1;
-        let call_span = tracing::Span::current();
-        call_span.record("attempts", attempt);
-        // A request with a streaming body cannot be sent twice; ours (JSON or none) always can.
-        let retry_copy = request.try_clone();
-        state.pacer().ready().await;
-        let outcome = send_once(client, request, info.operation_id, attempt).await;
-        let may_retry = retry < policy.max_retries && retry_copy.is_some();
-        match outcome {
-            Ok(response) => {
-                let status = response.status();
-                call_span.record("status", status.as_u16());
-                warn_on_deprecation(state, response.headers());
-                if is_retryable_status(status) && !replay.after_status(status) {
-                    // A 5xx or a 408 to a request the server may have acted on: sending it again
-                    // could act twice. The caller's error says so.
-                    capture::declined_retry();
-                    return Ok(response);
-                } else if may_retry && is_retryable_status(status) {
-                    let wait = policy.delay_after(retry, Some(response.headers()));
-                    tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
-                    tokio::time::sleep(wait).await;
-                    retry += 1;
-                } else if status == StatusCode::UNAUTHORIZED && !reauthenticated {
-                    // An expired token: ask the provider for a fresh one, once. The server
-                    // refused the request, so even a POST can go again.
-                    reauthenticated = true;
-                    let Some(fresh) = fresh_token(state, retry_copy.as_ref()).await else {
+/// How one request is sent: by whom, under which rules.
+struct Attempts<'a> {
+    http: &'a reqwest::Client,
+    policy: &'a RetryPolicy,
+    pacer: &'a Pacer,
+    operation: &'static str,
+    replay: Replay,
+    /// For requests of the API: the client's state, to renew a refused token and to note
+    /// deprecation headers. `None` for the token exchange itself.
+    api: Option<&'a ClientState>,
+}
+
+impl Attempts<'_> {
+    async fn send(&self, mut request: Request) -> reqwest::Result<Response> {
+        let Attempts {
+            http: client,
+            policy,
+            pacer,
+            operation,
+            replay,
+            api,
+        } = *self;
+        let mut retry = 0u32;
+        let mut reauthenticated = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let call_span = tracing::Span::current();
+            call_span.record("attempts", attempt);
+            // A request with a streaming body cannot be sent twice; ours (JSON or none) always can.
+            let retry_copy = request.try_clone();
+            pacer.ready().await;
+            let outcome = send_once(client, request, operation, attempt, api.is_some()).await;
+            let may_retry = retry < policy.max_retries && retry_copy.is_some();
+            match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    call_span.record("status", status.as_u16());
+                    if let Some(state) = api {
+                        warn_on_deprecation(state, response.headers());
+                    }
+                    if is_retryable_status(status) && !replay.after_status(status) {
+                        // A 5xx or a 408 to a request the server may have acted on: sending it again
+                        // could act twice. The caller's error says so.
+                        capture::declined_retry();
                         return Ok(response);
-                    };
-                    tracing::info!(attempt, "token rejected; retrying with a refreshed token");
-                    let mut next = retry_copy.expect("checked by fresh_token");
-                    if set_token(next.headers_mut(), &fresh).is_err() {
+                    } else if may_retry && is_retryable_status(status) {
+                        let wait = policy.delay_after(retry, Some(response.headers()));
+                        tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
+                        tokio::time::sleep(wait).await;
+                        retry += 1;
+                    } else if let Some(state) =
+                        api.filter(|_| status == StatusCode::UNAUTHORIZED && !reauthenticated)
+                    {
+                        // An expired token: ask the provider for a fresh one, once. The server
+                        // refused the request, so even a POST can go again.
+                        reauthenticated = true;
+                        let Some(fresh) = fresh_token(state, retry_copy.as_ref()).await else {
+                            return Ok(response);
+                        };
+                        tracing::info!(attempt, "token rejected; retrying with a refreshed token");
+                        let mut next = retry_copy.expect("checked by fresh_token");
+                        if set_token(next.headers_mut(), &fresh).is_err() {
+                            return Ok(response);
+                        }
+                        request = next;
+                        continue;
+                    } else {
                         return Ok(response);
                     }
-                    request = next;
-                    continue;
-                } else {
-                    return Ok(response);
                 }
+                Err(error) if !replay.after_transport_error(&error) => {
+                    capture::declined_retry();
+                    return Err(error);
+                }
+                Err(error) if may_retry => {
+                    let wait = policy.backoff(retry);
+                    tracing::warn!(error = %error, ?wait, attempt, "retrying after a transport error");
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                Err(error) => return Err(error),
             }
-            Err(error) if !replay.after_transport_error(&error) => {
-                capture::declined_retry();
-                return Err(error);
-            }
-            Err(error) if may_retry => {
-                let wait = policy.backoff(retry);
-                tracing::warn!(error = %error, ?wait, attempt, "retrying after a transport error");
-                tokio::time::sleep(wait).await;
-                retry += 1;
-            }
-            Err(error) => return Err(error),
+            request = retry_copy.expect("retries happen only with a copy");
         }
-        request = retry_copy.expect("retries happen only with a copy");
     }
 }
 
 /// One attempt: send, read the whole body (so that a body cut short is a transport error that can
-/// be retried), record the response for error reports, and hand back an equivalent response.
+/// be retried), record the response for error reports (when `record`), and hand back an
+/// equivalent response.
 async fn send_once(
     client: &reqwest::Client,
     request: Request,
     operation: &'static str,
     attempt: u32,
+    record: bool,
 ) -> reqwest::Result<Response> {
     let span = tracing::debug_span!(
         "amperity.request",
@@ -168,7 +235,7 @@ async fn send_once(
         };
         span.record("status", status.as_u16());
         tracing::debug!("response");
-        if capture::record(ResponseRecord::new(status, &headers, body.clone())) {
+        if record && capture::record(ResponseRecord::new(status, &headers, body.clone())) {
             // The tap's reader (a page walk starting the next request) was woken on this worker,
             // where it cannot be stolen by another: let it run before progenitor decodes the body.
             tokio::task::yield_now().await;

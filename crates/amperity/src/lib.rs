@@ -22,11 +22,12 @@ mod pagination;
 mod retry;
 mod segments;
 
-pub use auth::{StaticToken, Token, TokenError, TokenProvider};
+pub use auth::{StaticToken, Token, TokenError, TokenErrorKind, TokenProvider};
 pub use client_state::ClientState;
 pub use config::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_OVERALL_TIMEOUT,
-    DEFAULT_REQUESTS_PER_SECOND, ENV_BASE_URL, ENV_TENANT, ENV_TOKEN, Region,
+    DEFAULT_REQUESTS_PER_SECOND, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TENANT,
+    ENV_TOKEN, ENV_TOKEN_URL, Region, TOKEN_PATH,
 };
 pub use error::{ApiError, DecodeError, Error, GeneratedError, Timeout};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, types};

@@ -5,6 +5,7 @@
 pub mod faults;
 
 use std::collections::VecDeque;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -77,6 +78,7 @@ pub struct Seen {
     pub at: Instant,
     pub uri: Uri,
     pub headers: HeaderMap,
+    pub body: String,
 }
 
 #[derive(Clone)]
@@ -121,10 +123,16 @@ impl Scripted {
 }
 
 async fn answer(State(script): State<Script>, request: Request) -> Response {
+    let at = Instant::now();
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     script.seen.lock().unwrap().push(Seen {
-        at: Instant::now(),
-        uri: request.uri().clone(),
-        headers: request.headers().clone(),
+        at,
+        uri: parts.uri,
+        headers: parts.headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     });
     let canned = {
         let next = script.responses.lock().unwrap().pop_front();
@@ -156,4 +164,36 @@ pub fn client_for(base_url: &str) -> amperity::ClientBuilder {
             max_backoff: Duration::from_millis(40),
             max_retry_after: Duration::from_secs(5),
         })
+}
+
+/// Trace output, captured.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Everything traced, at every level, while the guard lives (on this thread).
+pub fn capture_traces() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
 }
