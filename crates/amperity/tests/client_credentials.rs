@@ -79,11 +79,11 @@ async fn fifty_concurrent_calls_make_one_documented_token_request() {
     for outcome in futures::future::join_all(calls).await {
         outcome.unwrap();
     }
-    assert_eq!(token.hits_async().await, 1);
-    assert_eq!(segments.hits_async().await, 50);
+    assert_eq!(token.calls_async().await, 1);
+    assert_eq!(segments.calls_async().await, 50);
     // Later calls reuse the cached token.
     client.list_segments().page().await.unwrap();
-    assert_eq!(token.hits_async().await, 1);
+    assert_eq!(token.calls_async().await, 1);
     let token = client.access_token().await.unwrap();
     assert_eq!(token.expose_secret(), "minted-1");
     assert!(token.expires_at().is_some());
@@ -125,8 +125,8 @@ async fn refused_credentials_are_a_clear_error_that_names_no_secret() {
         "{message}"
     );
     // Refused is final: not retried, and the API is never called without a token.
-    assert_eq!(token.hits_async().await, 1);
-    assert_eq!(segments.hits_async().await, 0);
+    assert_eq!(token.calls_async().await, 1);
+    assert_eq!(segments.calls_async().await, 0);
     for output in [
         message,
         format!("{error:?}"),
