@@ -17,9 +17,14 @@ pub use crate::lists::{
     name = "amperity",
     version,
     about,
-    after_help = "Exit codes: 0 success, 1 failure, 2 usage or configuration error, \
-                  4 authentication or permission denied (HTTP 401/403), 5 a workflow run \
-                  followed with --wait failed, 6 it was stopped or canceled, 130 interrupted."
+    after_help = "Settings come from, in order: flags, then environment variables, then the \
+                  profile (--profile, AMPERITY_PROFILE, else `default`) in the config file \
+                  (AMPERITY_CONFIG, else ~/.config/amperity/config.toml on Linux), then \
+                  defaults. `amperity auth status` shows where each came from.\n\n\
+                  Exit codes: 0 success, 1 failure, 2 usage or configuration error, \
+                  4 authentication or permission denied (HTTP 401/403, credentials refused, \
+                  token expired), 5 a workflow run followed with --wait failed, 6 it was \
+                  stopped or canceled, 130 interrupted."
 )]
 pub struct Cli {
     /// Connection and behaviour shared by every command.
@@ -38,17 +43,38 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "AMPERITY_TENANT", hide_env_values = true)]
     pub tenant: Option<String>,
 
-    /// Access token (prefer the environment variable: flags show up in process lists).
-    #[arg(long, global = true, env = "AMPERITY_TOKEN", hide_env_values = true)]
+    /// A fixed access token (prefer the environment variable: flags show up in process lists).
+    /// It expires; for unattended jobs use OAuth client credentials.
+    #[arg(
+        long,
+        global = true,
+        env = "AMPERITY_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "client_id"
+    )]
     pub token: Option<SecretArg>,
+
+    /// OAuth client id of an API key; its secret comes from AMPERITY_CLIENT_SECRET or the
+    /// profile.
+    #[arg(long, global = true, env = "AMPERITY_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// OAuth token endpoint, as Amperity's "OAuth credentials" dialog shows it (default: the one
+    /// under the base URL).
+    #[arg(long, global = true, env = "AMPERITY_TOKEN_URL", value_name = "URL")]
+    pub token_url: Option<String>,
+
+    /// Profile of the config file to use (default: the one named `default`, if any).
+    #[arg(long, global = true, env = "AMPERITY_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// Base URL of the API, instead of the region's (http only on loopback).
     #[arg(long, global = true, env = "AMPERITY_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Where the tenant is hosted, which decides the base URL.
-    #[arg(long, global = true, value_enum, default_value_t = RegionArg::Aws)]
-    pub region: RegionArg,
+    /// Where the tenant is hosted, which decides the base URL [default: aws].
+    #[arg(long, global = true, value_enum, env = "AMPERITY_REGION")]
+    pub region: Option<RegionArg>,
 
     /// Seconds one attempt may take, from sending to the last byte of the answer.
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds, default_value = "30")]
@@ -66,9 +92,33 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "base_url")]
     pub mock: bool,
 
-    /// More diagnostics on stderr (-v info, -vv debug, -vvv trace). The token is never shown.
+    /// More diagnostics on stderr (-v info, -vv debug, -vvv trace). Secrets and tokens are
+    /// never shown.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Where each of the flags above got its value (command line, environment, default),
+    /// filled in from clap's matches after parsing.
+    #[arg(skip)]
+    pub origins: std::collections::HashMap<&'static str, clap::parser::ValueSource>,
+
+    /// Set for `auth login`, which may name a profile that does not exist yet.
+    #[arg(skip)]
+    pub creating_profile: bool,
+}
+
+impl GlobalArgs {
+    /// The argument ids whose origin matters to settings resolution.
+    pub const SOURCED: [&'static str; 8] = [
+        "tenant",
+        "token",
+        "client_id",
+        "token_url",
+        "profile",
+        "base_url",
+        "region",
+        "mock",
+    ];
 }
 
 /// The commands: one per operation of the API, grouped by resource.
@@ -105,6 +155,12 @@ pub enum Command {
         #[command(subcommand)]
         command: WorkflowsCommand,
     },
+    /// Credentials: save a profile, check it, print a token.
+    Auth {
+        /// What to do.
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -124,6 +180,42 @@ pub struct DocsArgs {
     /// The directory to write into (created if missing): `amperity.md` and `man/*.1`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// Credential commands.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Write or update a profile in the config file: tenant, region or base URL, client id, and
+    /// where the client secret comes from. Asks for what the flags leave out when run in a
+    /// terminal; the secret is never echoed. Checks the credentials before saving.
+    Login(AuthLogin),
+    /// Show the profile, tenant, base URL and credentials in use, where each setting came
+    /// from, and when the access token expires.
+    Status,
+    /// Print a fresh access token on stdout, for use with curl and other tools.
+    Token,
+}
+
+/// Flags of `auth login`. Tenant, region, base URL, client id and token URL are the global
+/// flags (`--tenant`, ...); only values given as flags (or typed in) are saved.
+#[derive(Debug, Args)]
+pub struct AuthLogin {
+    /// Keep the secret in this environment variable: the profile records its name only.
+    #[arg(long, value_name = "VAR", group = "secret_source")]
+    pub client_secret_env: Option<String>,
+
+    /// Read the secret from this file, which must be readable by its owner only.
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub client_secret_file: Option<PathBuf>,
+
+    /// Read the secret from standard input (one line) and store it in a file next to the config
+    /// file, readable by its owner only.
+    #[arg(long, group = "secret_source")]
+    pub client_secret_stdin: bool,
+
+    /// Save without asking the token endpoint whether the credentials work.
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 /// Segment commands.

@@ -286,6 +286,11 @@ mod tests {
                 "amperity workflows start",
                 "amperity workflows stop",
                 "amperity workflows help",
+                "amperity auth",
+                "amperity auth login",
+                "amperity auth status",
+                "amperity auth token",
+                "amperity auth help",
                 "amperity completions",
                 "amperity help",
             ]

@@ -100,7 +100,8 @@ fn export_message(
 
 /// Exit status for a usage or configuration error (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
-/// Exit status for authentication (401) and permission (403) failures.
+/// Exit status for authentication (401, refused credentials, an expired token) and permission
+/// (403) failures.
 pub const EXIT_AUTH: u8 = 4;
 /// Exit status when a workflow run followed with `--wait` failed.
 pub const EXIT_RUN_FAILED: u8 = 5;
@@ -125,6 +126,14 @@ impl Failure {
                 EXIT_USAGE
             }
             Failure::Api(amperity::Error::Unauthorized(_) | amperity::Error::Forbidden(_)) => {
+                EXIT_AUTH
+            }
+            Failure::Api(amperity::Error::Token(error))
+                if matches!(
+                    error.kind(),
+                    amperity::TokenErrorKind::Refused | amperity::TokenErrorKind::Expired
+                ) =>
+            {
                 EXIT_AUTH
             }
             Failure::Export { cause, .. } | Failure::Follow { cause, .. } => cause.code(),

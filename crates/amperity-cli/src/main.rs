@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod auth;
 mod connect;
 mod destination;
 mod docs;
@@ -16,16 +17,17 @@ mod output;
 mod progress;
 mod record;
 mod resume;
+mod settings;
 mod show;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{
-    AuditEventsCommand, CampaignsCommand, Cli, Command, IngestCommand, IngestJobsCommand,
-    SegmentsCommand, WorkflowsCommand,
+    AuditEventsCommand, AuthCommand, CampaignsCommand, Cli, Command, GlobalArgs, IngestCommand,
+    IngestJobsCommand, SegmentsCommand, WorkflowsCommand,
 };
 use crate::failure::Failure;
 
@@ -38,7 +40,7 @@ use crate::failure::Failure;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     init_tracing(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -80,6 +82,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// Parses the command line, noting where each global setting came from (flag, environment,
+/// default), which settings resolution needs and clap's derived struct drops.
+fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    for id in GlobalArgs::SOURCED {
+        if let Some(source) = matches.value_source(id) {
+            cli.global.origins.insert(id, source);
+        }
+    }
+    cli.global.creating_profile = matches!(
+        cli.command,
+        Command::Auth {
+            command: AuthCommand::Login(_)
+        }
+    );
+    cli
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     let command = match cli.command {
         Command::Completions { shell } => {
@@ -100,6 +121,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             return Ok(());
         }
+        Command::Auth {
+            command: AuthCommand::Login(args),
+        } => return auth::login(&cli.global, &args).await,
         command => command,
     };
     let connection = connect::connect(&cli.global).await?;
@@ -125,6 +149,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             WorkflowsCommand::Get(args) => show::workflow_run(client, &args).await,
             WorkflowsCommand::Start(args) => show::start(client, &args).await,
             WorkflowsCommand::Stop(args) => show::stop(client, &args).await,
+        },
+        Command::Auth { command } => match command {
+            AuthCommand::Status => auth::status(&connection).await,
+            AuthCommand::Token => auth::token(&connection).await,
+            // Answered above: it builds its own client from the profile it writes.
+            AuthCommand::Login(_) => Ok(()),
         },
         // Answered above, without a client.
         Command::Completions { .. } | Command::Docs(_) => Ok(()),
