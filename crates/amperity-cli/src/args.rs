@@ -45,13 +45,7 @@ pub struct GlobalArgs {
 
     /// A fixed access token (prefer the environment variable: flags show up in process lists).
     /// It expires; for unattended jobs use OAuth client credentials.
-    #[arg(
-        long,
-        global = true,
-        env = "AMPERITY_TOKEN",
-        hide_env_values = true,
-        conflicts_with = "client_id"
-    )]
+    #[arg(long, global = true, env = "AMPERITY_TOKEN", hide_env_values = true)]
     pub token: Option<SecretArg>,
 
     /// OAuth client id of an API key; its secret comes from AMPERITY_CLIENT_SECRET or the

@@ -293,6 +293,11 @@ fn resolve_credentials(
         }),
     };
     // A flag beats the environment whichever kind of credential each holds.
+    if let (Some((_, Source::Flag(_))), Some((_, Source::Flag(_)))) = (&token, &client_id) {
+        return Err(Failure::Usage(
+            "--token and --client-id are two kinds of credentials: give one".into(),
+        ));
+    }
     let token_first = match (&token, &client_id) {
         (Some((_, Source::Flag(_))), _) => true,
         (_, Some((_, Source::Flag(_)))) => false,

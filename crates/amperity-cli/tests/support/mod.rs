@@ -13,17 +13,30 @@ pub const TOKEN: &str = "cli-test-token-9f8e7d";
 /// own settings cannot leak into a test) and a time limit, so that a hang fails the test.
 pub fn amperity() -> Command {
     let mut command = Command::cargo_bin("amperity").unwrap();
-    for var in [
-        "AMPERITY_TENANT",
-        "AMPERITY_TOKEN",
-        "AMPERITY_BASE_URL",
-        "RUST_LOG",
-    ] {
+    for var in AMPERITY_VARS {
         command.env_remove(var);
     }
+    command.env("AMPERITY_CONFIG", NO_CONFIG);
     command.timeout(Duration::from_secs(60));
     command
 }
+
+/// Every variable the binary reads; tests set what they need.
+pub const AMPERITY_VARS: [&str; 10] = [
+    "AMPERITY_TENANT",
+    "AMPERITY_TOKEN",
+    "AMPERITY_BASE_URL",
+    "AMPERITY_REGION",
+    "AMPERITY_CLIENT_ID",
+    "AMPERITY_CLIENT_SECRET",
+    "AMPERITY_TOKEN_URL",
+    "AMPERITY_PROFILE",
+    "AMPERITY_CONFIG",
+    "RUST_LOG",
+];
+
+/// A config file that does not exist, so that the machine's own profiles stay out of tests.
+pub const NO_CONFIG: &str = "/nonexistent/amperity-test/config.toml";
 
 /// `amperity` pointed at `server`, with fast failure settings.
 pub fn against(server: &MockServer) -> Command {
@@ -101,9 +114,10 @@ impl MockTenant {
     /// goes (reads its stdout, interrupts it).
     pub fn spawnable(&self) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("amperity"));
-        for var in ["AMPERITY_TENANT", "AMPERITY_BASE_URL", "RUST_LOG"] {
+        for var in AMPERITY_VARS {
             command.env_remove(var);
         }
+        command.env("AMPERITY_CONFIG", NO_CONFIG);
         command.args(["--tenant", "acme", "--base-url", &self.base_url()]);
         command.env("AMPERITY_TOKEN", TOKEN);
         command
