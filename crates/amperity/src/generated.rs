@@ -5054,8 +5054,36 @@ control-plane API, version 2024-04-01:
 ## Authentication
 
 Every request carries a JWT access token, signed by an Amperity API key, as a bearer token:
-`Authorization: Bearer <access-token>`. Access tokens expire; refresh them regularly. Tokens are
-created in Amperity under **Settings → Security → API keys → Get token**.
+`Authorization: Bearer <access-token>`. Access tokens expire. There are two ways to get one:
+
+- **By hand**: in Amperity, **Settings → Security → API keys → Get token**. Such a token works
+  until its `exp` claim; a scheduled job that uses it breaks when it does.
+- **With OAuth client credentials**, for automation: **Settings → Security → API keys →
+  Get OAuth credentials** shows a client ID, a client secret and the token endpoint. Exchange
+  them for an access token (the OAuth 2.0 client-credentials grant), and exchange them again
+  shortly before the token's `expires_in` runs out, or after a `401`:
+
+  ```http
+  POST /api/v0/oauth2/token HTTP/1.1
+  Host: acme.amperity.com
+  Content-Type: application/x-www-form-urlencoded
+  X-Amperity-Tenant: acme
+
+  grant_type=client_credentials&client_id=<client-id>&client_secret=<client-secret>
+  ```
+
+  ```json
+  {"access_token": "<access-token>", "expires_in": 3600, "token_type": "Bearer"}
+  ```
+
+  `expires_in` is the token's lifetime in seconds. Refused credentials get a `400` or `401`
+  with an OAuth error body such as `{"error": "invalid_client"}`.
+
+The token endpoint is not one of this document's operations: its address is the one the
+dialog shows (not necessarily under the API's base URL), it serves every Amperity API key
+(the Profile API's too) with no `api-version`, and its answers follow OAuth 2.0 (RFC 6749,
+section 4.4), not this document's error body. The `OAuthClientCredentials` security scheme
+names it.
 
 Every request also names its tenant in the `amperity-tenant` header. A sandbox uses its own
 tenant ID (for example `acme-sb-12345`).
