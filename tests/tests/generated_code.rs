@@ -8,13 +8,13 @@
 
 use amperity_workspace_tests::workspace_root;
 
-fn snapshot_generated_file(name: &str, relative_path: &str) {
+fn snapshot_generated_file(name: &str, relative_path: &str, spec: &str) {
     let path = workspace_root().join(relative_path);
     let code = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     insta::with_settings!({
         description => format!(
-            "{relative_path}, generated from spec/openapi.yaml by `cargo xtask generate`. \
+            "{relative_path}, generated from {spec} by `cargo xtask generate`. \
              Accept a change only after reviewing the spec change behind it."
         ),
         omit_expression => true,
@@ -26,7 +26,16 @@ fn snapshot_generated_file(name: &str, relative_path: &str) {
 
 #[test]
 fn client_code_is_reviewed() {
-    snapshot_generated_file("amperity_generated_rs", "crates/amperity/src/generated.rs");
+    snapshot_generated_file(
+        "amperity_generated_rs",
+        "crates/amperity/src/generated.rs",
+        "spec/openapi.yaml",
+    );
+    snapshot_generated_file(
+        "amperity_generated_profile_rs",
+        "crates/amperity/src/generated_profile.rs",
+        "spec/profile.yaml",
+    );
 }
 
 #[test]
@@ -34,5 +43,11 @@ fn httpmock_helpers_are_reviewed() {
     snapshot_generated_file(
         "amperity_httpmock_generated_rs",
         "crates/amperity-httpmock/src/generated.rs",
+        "spec/openapi.yaml",
+    );
+    snapshot_generated_file(
+        "amperity_httpmock_generated_profile_rs",
+        "crates/amperity-httpmock/src/generated_profile.rs",
+        "spec/profile.yaml",
     );
 }

@@ -8,3 +8,12 @@
 mod generated;
 
 pub use generated::*;
+
+/// Mock helpers for the Profile API (`spec/profile.yaml`): `use amperity_httpmock::profile::MockServerExt`.
+pub mod profile {
+    pub use crate::generated_profile::*;
+}
+
+#[allow(clippy::to_string_in_format_args)]
+#[rustfmt::skip] // prettyplease formats it; rustfmt would fight `cargo xtask generate --check`.
+mod generated_profile;

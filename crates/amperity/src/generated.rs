@@ -7196,6 +7196,7 @@ pub mod builder {
     }
     impl crate::pagination::ListRequest for ListAuditEventsWalk {
         type Body = types::AuditEventPage;
+        type Client = super::Client;
         fn send_page<'b>(
             &'b self,
             client: &'b super::Client,
@@ -7291,6 +7292,7 @@ pub mod builder {
     }
     impl crate::pagination::ListRequest for ListCampaignsWalk {
         type Body = types::CampaignPage;
+        type Client = super::Client;
         fn send_page<'b>(
             &'b self,
             client: &'b super::Client,
@@ -7388,6 +7390,7 @@ pub mod builder {
     }
     impl crate::pagination::ListRequest for ListSegmentsWalk {
         type Body = types::SegmentPage;
+        type Client = super::Client;
         fn send_page<'b>(
             &'b self,
             client: &'b super::Client,
@@ -7473,6 +7476,7 @@ pub mod builder {
     }
     impl crate::pagination::ListRequest for ListWorkflowRunsWalk {
         type Body = types::WorkflowRunPage;
+        type Client = super::Client;
         fn send_page<'b>(
             &'b self,
             client: &'b super::Client,

@@ -11,7 +11,6 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::{Instrument, field};
 
-use crate::Client;
 use crate::auth::Token;
 use crate::capture::{self, ResponseRecord};
 use crate::client_state::ClientState;
@@ -20,45 +19,73 @@ use crate::retry::{Replay, RetryPolicy, is_retryable_status};
 
 const TENANT_HEADER: HeaderName = HeaderName::from_static("amperity-tenant");
 
-impl ClientHooks<ClientState> for Client {
-    /// Adds the tenant and the bearer token, each exactly once.
-    async fn pre<E>(
-        &self,
-        request: &mut Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let state = self.inner();
-        let token = state.tokens().token().await.map_err(|error| {
-            // progenitor carries only a message; the SDK's `call()` picks up the kind.
-            let message = error.to_string();
-            capture::token_error(error);
-            progenitor_client::Error::Custom(message)
-        })?;
-        let headers = request.headers_mut();
-        headers.insert(TENANT_HEADER, state.tenant_header().clone());
-        set_token(headers, &token).map_err(progenitor_client::Error::Custom)?;
-        Ok(())
-    }
+/// The hooks of a generated client: every spec's client gets the same ones, so auth, pacing and
+/// retries apply alike to every API.
+macro_rules! request_hooks {
+    ($($client:ty),+) => {$(
+        impl ClientHooks<ClientState> for $client {
+            /// Adds the tenant and the bearer token, each exactly once.
+            async fn pre<E>(
+                &self,
+                request: &mut Request,
+                _info: &OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                authorize(self.inner(), request).await
+            }
 
-    /// Sends the request, pacing every attempt and retrying what may succeed later.
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let span = tracing::info_span!(
-            "amperity.call",
-            operation = info.operation_id,
-            attempts = field::Empty,
-            status = field::Empty,
-        );
-        let state = self.inner();
-        let attempts = Attempts {
-            http: self.client(),
-            policy: state.retry_policy(),
-            pacer: state.pacer(),
-            operation: info.operation_id,
-            replay: Replay::of(request.method(), info.operation_id),
-            api: Some(state),
-        };
-        attempts.send(request).instrument(span).await
-    }
+            /// Sends the request, pacing every attempt and retrying what may succeed later.
+            async fn exec(
+                &self,
+                request: Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<Response> {
+                execute(self.client(), self.inner(), Self::api_version(), request, info).await
+            }
+        }
+    )+};
+}
+
+request_hooks!(crate::Client, crate::profile::Client);
+
+async fn authorize<E>(
+    state: &ClientState,
+    request: &mut Request,
+) -> Result<(), progenitor_client::Error<E>> {
+    let token = state.tokens().token().await.map_err(|error| {
+        // progenitor carries only a message; the SDK's `call()` picks up the kind.
+        let message = error.to_string();
+        capture::token_error(error);
+        progenitor_client::Error::Custom(message)
+    })?;
+    let headers = request.headers_mut();
+    headers.insert(TENANT_HEADER, state.tenant_header().clone());
+    set_token(headers, &token).map_err(progenitor_client::Error::Custom)?;
+    Ok(())
+}
+
+async fn execute(
+    http: &reqwest::Client,
+    state: &ClientState,
+    api_version: &'static str,
+    request: Request,
+    info: &OperationInfo,
+) -> reqwest::Result<Response> {
+    let span = tracing::info_span!(
+        "amperity.call",
+        operation = info.operation_id,
+        api_version,
+        attempts = field::Empty,
+        status = field::Empty,
+    );
+    let attempts = Attempts {
+        http,
+        policy: state.retry_policy(),
+        pacer: state.pacer(),
+        operation: info.operation_id,
+        replay: Replay::of(request.method(), info.operation_id),
+        api: Some((state, api_version)),
+    };
+    attempts.send(request).instrument(span).await
 }
 
 /// What sending needs besides the request, for a request that is not an operation of the
@@ -114,9 +141,9 @@ struct Attempts<'a> {
     pacer: &'a Pacer,
     operation: &'static str,
     replay: Replay,
-    /// For requests of the API: the client's state, to renew a refused token and to note
-    /// deprecation headers. `None` for the token exchange itself.
-    api: Option<&'a ClientState>,
+    /// For requests of an API: the client's state, to renew a refused token, and the API
+    /// version, to name in a deprecation warning. `None` for the token exchange itself.
+    api: Option<(&'a ClientState, &'static str)>,
 }
 
 impl Attempts<'_> {
@@ -145,8 +172,8 @@ impl Attempts<'_> {
                 Ok(response) => {
                     let status = response.status();
                     call_span.record("status", status.as_u16());
-                    if let Some(state) = api {
-                        warn_on_deprecation(state, response.headers());
+                    if let Some((state, api_version)) = api {
+                        warn_on_deprecation(state, api_version, response.headers());
                     }
                     if is_retryable_status(status) && !replay.after_status(status) {
                         // A 5xx or a 408 to a request the server may have acted on: sending it again
@@ -158,8 +185,9 @@ impl Attempts<'_> {
                         tracing::warn!(status = status.as_u16(), ?wait, attempt, "retrying");
                         tokio::time::sleep(wait).await;
                         retry += 1;
-                    } else if let Some(state) =
-                        api.filter(|_| status == StatusCode::UNAUTHORIZED && !reauthenticated)
+                    } else if let Some(state) = api
+                        .map(|(state, _)| state)
+                        .filter(|_| status == StatusCode::UNAUTHORIZED && !reauthenticated)
                     {
                         // An expired token: ask the provider for a fresh one, once. The server
                         // refused the request, so even a POST can go again.
@@ -260,12 +288,12 @@ async fn fresh_token(state: &ClientState, request: Option<&Request>) -> Option<T
     (fresh != sent).then_some(fresh)
 }
 
-fn warn_on_deprecation(state: &ClientState, headers: &HeaderMap) {
+fn warn_on_deprecation(state: &ClientState, api_version: &str, headers: &HeaderMap) {
     let deprecation = capture::header_str(headers, "deprecation");
     let sunset = capture::header_str(headers, "sunset");
     if (deprecation.is_some() || sunset.is_some()) && state.first_deprecation_notice() {
         tracing::warn!(
-            api_version = Client::api_version(),
+            api_version,
             deprecation = deprecation.as_deref().unwrap_or("-"),
             sunset = sunset.as_deref().unwrap_or("-"),
             "Amperity marks this API version as deprecated; plan the move to a newer version"

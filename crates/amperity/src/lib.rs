@@ -16,9 +16,14 @@ mod error;
 #[allow(missing_docs, unused_imports)]
 #[rustfmt::skip] // prettyplease formats it; rustfmt would fight `cargo xtask generate --check`.
 mod generated;
+// The Profile API's client, from spec/profile.yaml; public as `profile`.
+#[allow(missing_docs, unused_imports)]
+#[rustfmt::skip] // prettyplease formats it; rustfmt would fight `cargo xtask generate --check`.
+mod generated_profile;
 mod hooks;
 mod pacing;
 mod pagination;
+pub mod profile;
 mod retry;
 mod segments;
 

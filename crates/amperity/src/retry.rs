@@ -84,7 +84,11 @@ pub(crate) enum Replay {
 impl Replay {
     /// How a request of `method` for the operation `operation_id` may be repeated.
     pub(crate) fn of(method: &Method, operation_id: &str) -> Self {
-        if method.is_idempotent() || IDEMPOTENT_OPERATIONS.contains(&operation_id) {
+        let marked = [
+            IDEMPOTENT_OPERATIONS,
+            crate::generated_profile::IDEMPOTENT_OPERATIONS,
+        ];
+        if method.is_idempotent() || marked.iter().any(|ops| ops.contains(&operation_id)) {
             Replay::Idempotent
         } else {
             Replay::OnlyIfNotActedOn

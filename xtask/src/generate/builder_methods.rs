@@ -146,6 +146,7 @@ fn list_methods(
 
         impl crate::pagination::ListRequest for #walk {
             type Body = #page_type;
+            type Client = super::Client;
 
             fn send_page<'b>(
                 &'b self,

@@ -24,8 +24,8 @@ pub struct OpenEnum {
 
 /// The path by which generated code names the replacement. `amperity` resolves both inside the
 /// SDK (`extern crate self as amperity` in its `lib.rs`) and in the httpmock crate.
-pub fn replacement_path(crate_path: &str, name: &str) -> String {
-    format!("{crate_path}::types::{name}")
+pub fn replacement_path(module_path: &str, name: &str) -> String {
+    format!("{module_path}::types::{name}")
 }
 
 /// Every string enumeration among `spec`'s component schemas.

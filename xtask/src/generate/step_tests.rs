@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{builder_methods, format_rust, idempotency, open_enums, parse_rust, settings};
+use super::{SPEC, builder_methods, format_rust, idempotency, open_enums, parse_rust, settings};
 
 /// The generated client for `paths` and `schemas`, with every step applied.
 fn generate(paths: serde_json::Value, schemas: serde_json::Value) -> String {
@@ -14,13 +14,13 @@ fn generate(paths: serde_json::Value, schemas: serde_json::Value) -> String {
     }))
     .expect("a valid spec");
     let enums = open_enums::find(&spec).expect("enums");
-    let mut generator = progenitor::Generator::new(&settings(&enums));
+    let mut generator = progenitor::Generator::new(&settings(&SPEC, &enums));
     let tokens = generator.generate_tokens(&spec).expect("progenitor");
     let mut file = parse_rust(tokens).expect("parses");
     open_enums::add(&mut file, &enums).expect("open enums");
     builder_methods::add(&mut file).expect("builder methods");
     idempotency::add(&mut file, &spec).expect("idempotency");
-    format_rust(&file)
+    format_rust(&SPEC, &file)
 }
 
 fn ok(schema: serde_json::Value) -> serde_json::Value {

@@ -15,26 +15,56 @@ use anyhow::{Context, Result};
 
 use crate::api_diff::{self, Change, Severity};
 use crate::change_report::parse_openapi;
-use crate::generate::SPEC;
+use crate::generate::SPECS;
 
+/// Compares `upstream` with the spec of the same API version (`info.version`).
 pub fn run(root: &Path, upstream: &Path) -> Result<()> {
-    let ours_text = std::fs::read_to_string(root.join(SPEC.path))
-        .with_context(|| format!("reading {}", SPEC.path))?;
     let theirs_text = std::fs::read_to_string(upstream)
         .with_context(|| format!("reading {}", upstream.display()))?;
-    print!(
-        "{}",
-        report(&ours_text, &theirs_text, &upstream.display().to_string())?
-    );
-    Ok(())
+    let version = parse_openapi(&theirs_text)
+        .with_context(|| format!("parsing {}", upstream.display()))?
+        .info
+        .version;
+    let mut versions = Vec::new();
+    for spec in SPECS {
+        let ours_text = std::fs::read_to_string(root.join(spec.path))
+            .with_context(|| format!("reading {}", spec.path))?;
+        let ours_version = parse_openapi(&ours_text)
+            .with_context(|| format!("parsing {}", spec.path))?
+            .info
+            .version;
+        if ours_version == version {
+            print!(
+                "{}",
+                report(
+                    spec.path,
+                    &ours_text,
+                    &theirs_text,
+                    &upstream.display().to_string()
+                )?
+            );
+            return Ok(());
+        }
+        versions.push(format!("{} is {ours_version}", spec.path));
+    }
+    anyhow::bail!(
+        "{} is API version {version}, which no spec describes ({})",
+        upstream.display(),
+        versions.join(", ")
+    )
 }
 
-/// The report for our spec's text against Amperity's file's text.
-pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<String> {
-    let ours = parse_openapi(ours_text).with_context(|| format!("parsing {}", SPEC.path))?;
+/// The report for our spec's text (from `ours_name`) against Amperity's file's text.
+pub fn report(
+    ours_name: &str,
+    ours_text: &str,
+    theirs_text: &str,
+    theirs_name: &str,
+) -> Result<String> {
+    let ours = parse_openapi(ours_text).with_context(|| format!("parsing {ours_name}"))?;
     let theirs = parse_openapi(theirs_text).with_context(|| format!("parsing {theirs_name}"))?;
     let annotations =
-        annotations::parse(ours_text).with_context(|| format!("reading {}", SPEC.path))?;
+        annotations::parse(ours_text).with_context(|| format!("reading {ours_name}"))?;
     let changes = api_diff::compare(&ours, &theirs);
 
     let explained_by = |change: &Change| {
@@ -47,7 +77,7 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
         changes.iter().partition(|c| explained_by(c).is_some());
 
     let mut out = String::new();
-    let _ = writeln!(out, "{} compared with {theirs_name}", SPEC.path);
+    let _ = writeln!(out, "{ours_name} compared with {theirs_name}");
     let _ = writeln!(
         out,
         "Each line is what would change for our callers if our spec became Amperity's file."
@@ -60,7 +90,7 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
         out,
         "\nnew: {} difference(s) that no [upstream] comment in {} explains",
         new.len(),
-        SPEC.path
+        ours_name
     );
     // Where to look in each file: the node in Amperity's file, and the nearest node of ours
     // (where a comment would go).
@@ -88,7 +118,7 @@ pub fn report(ours_text: &str, theirs_text: &str, theirs_name: &str) -> Result<S
             severity(change),
             change.scope,
             change.what,
-            SPEC.path
+            ours_name
         );
     }
     let idle: Vec<usize> = annotations
@@ -121,6 +151,7 @@ fn pointer(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::{PROFILE_SPEC, SPEC};
 
     fn read(path: &str) -> String {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -132,12 +163,20 @@ mod tests {
     /// left is the operations our spec does not describe yet.
     #[test]
     fn every_difference_with_the_reconciled_release_is_explained() {
-        let text = report(
-            &read(SPEC.path),
-            &read("spec/upstream/control-plane-2024-04-01-openapi.json"),
-            "upstream",
-        )
-        .expect("both files parse");
+        for (spec, upstream) in [
+            (SPEC, "spec/upstream/control-plane-2024-04-01-openapi.json"),
+            (
+                PROFILE_SPEC,
+                "spec/upstream/profile-2025-07-31-openapi.json",
+            ),
+        ] {
+            every_difference_is_explained(spec.path, upstream);
+        }
+    }
+
+    fn every_difference_is_explained(ours: &str, upstream: &str) {
+        let text =
+            report(ours, &read(ours), &read(upstream), "upstream").expect("both files parse");
         let new = text
             .split("\nknown:")
             .next()
@@ -158,6 +197,7 @@ mod tests {
             "      # The reference calls it `list-segment`.",
         );
         let text = report(
+            SPEC.path,
             &ours,
             &read("spec/upstream/control-plane-2024-04-01-openapi.json"),
             "upstream",

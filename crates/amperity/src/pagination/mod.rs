@@ -17,9 +17,9 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 
-use crate::Client;
 use crate::call::call;
 use crate::capture;
+use crate::client_state::ClientState;
 use crate::error::{Error, GeneratedError};
 
 pub use walk::PAGES_AHEAD;
@@ -30,12 +30,31 @@ pub(crate) trait ListRequest: Clone + Send + Sync + 'static {
     /// The response body: one page.
     type Body: PageBody;
 
+    /// The generated client that sends it (each spec has its own).
+    type Client: ApiClient;
+
     /// Sends this request for the page at `next_token` (the first page for `None`).
     fn send_page<'a>(
         &'a self,
-        client: &'a Client,
+        client: &'a Self::Client,
         next_token: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ResponseValue<Self::Body>, GeneratedError>>;
+}
+
+/// What a walk needs of a generated client: to be shared with the task that fetches ahead, and
+/// its SDK state (for the overall timeout).
+pub(crate) trait ApiClient: Clone + Send + Sync + 'static {
+    /// The SDK's state inside it.
+    fn state(&self) -> &ClientState;
+}
+
+impl<C> ApiClient for C
+where
+    C: progenitor_client::ClientInfo<ClientState> + Clone + Send + Sync + 'static,
+{
+    fn state(&self) -> &ClientState {
+        self.inner()
+    }
 }
 
 /// A page body: its items, its cursor, and what else it said. Implemented by generated code for
@@ -142,18 +161,18 @@ impl<T> Page<T> {
 /// The page at `next_token` (the first page for `None`), sent the way every SDK call is: within
 /// the client's overall timeout, with errors as [`Error`].
 pub(crate) async fn page<Q: ListRequest>(
-    client: &Client,
+    client: &Q::Client,
     query: &Q,
     next_token: Option<&str>,
 ) -> Result<Page<<Q::Body as PageBody>::Item>, Error> {
-    let response = call(&client.inner, query.send_page(client, next_token)).await?;
+    let response = call(client.state(), query.send_page(client, next_token)).await?;
     Ok(Page::from_response(response))
 }
 
 /// Every page of `query` from `first` on; see a list builder's `pages()`. `first` is the cursor
 /// the builder was given, or the reason it was refused.
 pub(crate) fn pages<Q: ListRequest>(
-    client: Client,
+    client: Q::Client,
     query: Q,
     first: Result<Option<String>, String>,
 ) -> Pages<<Q::Body as PageBody>::Item> {

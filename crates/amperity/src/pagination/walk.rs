@@ -21,7 +21,6 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::cursor::next_token_of;
 use super::{ListRequest, Page, PageBody, page};
-use crate::Client;
 use crate::capture;
 use crate::error::Error;
 
@@ -30,7 +29,7 @@ type ItemOf<Q> = <<Q as ListRequest>::Body as PageBody>::Item;
 
 /// Every page of `query` from the cursor `first` on, in order; see [`Pages`](super::Pages).
 pub(super) fn pages<Q: ListRequest>(
-    client: Client,
+    client: Q::Client,
     query: Q,
     first: Option<String>,
 ) -> BoxStream<'static, Result<Page<ItemOf<Q>>, Error>> {
@@ -83,7 +82,7 @@ const _: () = assert!(PAGES_AHEAD >= 2);
 
 /// The caller's side of a walk over the pages: takes the fetches in order and checks each cursor.
 struct Walk<Q: ListRequest> {
-    client: Client,
+    client: Q::Client,
     query: Q,
     /// The cursor of the page to yield next (`Some(None)` for the first page); `None` at the end.
     next: Option<Option<String>>,
@@ -142,7 +141,7 @@ struct Fetches<Q: ListRequest> {
 
 impl<Q: ListRequest> Fetches<Q> {
     /// Starts a driver at `first`, allowed the page the caller waits for and `window` more.
-    fn start(client: &Client, query: &Q, first: Option<String>, window: usize) -> Self {
+    fn start(client: &Q::Client, query: &Q, first: Option<String>, window: usize) -> Self {
         // The driver holds one started fetch while it waits for room in the queue.
         let (sender, queue) = mpsc::channel(PAGES_AHEAD - 1);
         let allowed = Arc::new(Semaphore::new(1 + window));
@@ -176,7 +175,7 @@ impl<Q: ListRequest> Fetches<Q> {
 }
 
 async fn drive<Q: ListRequest>(
-    client: Client,
+    client: Q::Client,
     query: Q,
     mut token: Option<String>,
     queue: mpsc::Sender<Prefetch<ItemOf<Q>>>,
@@ -213,7 +212,7 @@ struct Prefetch<T> {
 
 impl<T: Send + 'static> Prefetch<T> {
     fn start<Q: ListRequest<Body: PageBody<Item = T>>>(
-        client: &Client,
+        client: &Q::Client,
         query: &Q,
         token: Option<String>,
         tap: oneshot::Sender<Bytes>,
