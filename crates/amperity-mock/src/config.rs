@@ -1,12 +1,15 @@
 //! What a mock server serves and how it misbehaves.
 
+use std::fmt;
 use std::io;
 use std::time::Duration;
 
 use crate::data;
 
 /// Settings of one mock server: its data set, its credentials and its simulated faults.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output leaves out the client secret, so that a config can be logged.
+#[derive(Clone)]
 pub struct MockConfig {
     /// How many segments the tenant has (the first two are the seed document's).
     pub segments: u64,
@@ -25,8 +28,18 @@ pub struct MockConfig {
     pub run_step: Duration,
     /// Seed of the generated data: the same seed always serves the same records.
     pub seed: u64,
-    /// Bearer token every request must carry; `None` accepts any (or no) `Authorization`.
+    /// Bearer token every request must carry (or else a token the token route issued); `None`
+    /// accepts any (or no) `Authorization` unless client credentials are set.
     pub token: Option<String>,
+    /// The client id the token route (`POST /api/v0/oauth2/token`) accepts. Set with
+    /// `client_secret`; then API requests need a token it issued (or `token`, when set too).
+    pub client_id: Option<String>,
+    /// The client secret that goes with `client_id`. Never printed, logged or echoed.
+    pub client_secret: Option<String>,
+    /// How long an issued access token lasts, in whole seconds (a fraction is dropped): the
+    /// answer's `expires_in`, and `exp - iat` in the token. One second lets a test watch a
+    /// token expire.
+    pub token_ttl: Duration,
     /// Tenant every request must name in `amperity-tenant`; `None` accepts any non-empty one.
     pub tenant: Option<String>,
     /// Requests per second before answering 429; `0` turns rate limiting off.
@@ -40,7 +53,8 @@ pub struct MockConfig {
 impl Default for MockConfig {
     /// 300 segments, 1000 audit events, 60 campaigns, 520 ingest jobs (ten a week), 300
     /// workflow runs, from seed 1; runs that take a step every 2 seconds; no credentials
-    /// required, Amperity's 10 requests per second, no faults and no added latency.
+    /// required (tokens would last an hour), Amperity's 10 requests per second, no faults and
+    /// no added latency.
     fn default() -> Self {
         Self {
             segments: 300,
@@ -51,6 +65,9 @@ impl Default for MockConfig {
             run_step: Duration::from_secs(2),
             seed: 1,
             token: None,
+            client_id: None,
+            client_secret: None,
+            token_ttl: Duration::from_secs(3600),
             tenant: None,
             rate_limit: 10,
             fail_rate: 0.0,
@@ -98,6 +115,113 @@ impl MockConfig {
         if self.tenant.as_deref() == Some("") {
             return invalid("tenant must not be empty (use None to accept any tenant)".into());
         }
+        match (self.client_id.as_deref(), self.client_secret.as_deref()) {
+            (Some(""), _) => return invalid("client_id must not be empty".into()),
+            (_, Some("")) => return invalid("client_secret must not be empty".into()),
+            (Some(_), None) => {
+                return invalid(
+                    "client_id is set without client_secret: set both or neither".into(),
+                );
+            }
+            (None, Some(_)) => {
+                return invalid(
+                    "client_secret is set without client_id: set both or neither".into(),
+                );
+            }
+            _ => {}
+        }
+        // Tokens live whole seconds (`expires_in`, `exp`): under one would be expired at birth.
+        if self.token_ttl.as_secs() == 0 {
+            return invalid(format!(
+                "token_ttl must be at least one second, got {:?}",
+                self.token_ttl
+            ));
+        }
         Ok(())
+    }
+}
+
+impl fmt::Debug for MockConfig {
+    // By hand, to keep the client secret out of logs and panic messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockConfig")
+            .field("segments", &self.segments)
+            .field("audit_events", &self.audit_events)
+            .field("campaigns", &self.campaigns)
+            .field("ingest_jobs", &self.ingest_jobs)
+            .field("workflow_runs", &self.workflow_runs)
+            .field("run_step", &self.run_step)
+            .field("seed", &self.seed)
+            .field("token", &self.token)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| Redacted),
+            )
+            .field("token_ttl", &self.token_ttl)
+            .field("tenant", &self.tenant)
+            .field("rate_limit", &self.rate_limit)
+            .field("fail_rate", &self.fail_rate)
+            .field("latency", &self.latency)
+            .finish()
+    }
+}
+
+/// Stands in for a secret in `Debug` output.
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_credentials(id: Option<&str>, secret: Option<&str>) -> MockConfig {
+        MockConfig {
+            client_id: id.map(Into::into),
+            client_secret: secret.map(Into::into),
+            ..MockConfig::default()
+        }
+    }
+
+    #[test]
+    fn client_credentials_come_as_a_non_empty_pair() {
+        assert!(with_credentials(None, None).validate().is_ok());
+        assert!(with_credentials(Some("id"), Some("s")).validate().is_ok());
+        for (id, secret) in [
+            (Some(""), Some("s")),
+            (Some("id"), Some("")),
+            (Some("id"), None),
+            (None, Some("s")),
+        ] {
+            let error = with_credentials(id, secret).validate().unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{id:?}");
+        }
+    }
+
+    #[test]
+    fn token_ttl_is_at_least_a_second() {
+        for (ttl, ok) in [(0, false), (999, false), (1000, true), (1500, true)] {
+            let config = MockConfig {
+                token_ttl: Duration::from_millis(ttl),
+                ..MockConfig::default()
+            };
+            assert_eq!(config.validate().is_ok(), ok, "{ttl} ms");
+        }
+    }
+
+    #[test]
+    fn debug_leaves_the_secret_out() {
+        let config = with_credentials(Some("the-id"), Some("hunter2-very-secret"));
+        let debug = format!("{config:?} {config:#?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(
+            debug.contains("the-id") && debug.contains("<redacted>"),
+            "{debug}"
+        );
     }
 }

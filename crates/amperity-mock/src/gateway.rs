@@ -1,16 +1,20 @@
 //! The checks every route shares, in the order a gateway makes them, before any resource sees
 //! the request: rate limit, token, tenant, query string, API version.
 //!
-//! Nothing here knows a resource: a route added to the table gets every check for free.
-//! Authentication before validation is what gateways do, and it keeps the mock from telling an
-//! unauthenticated caller anything about its request.
+//! Nothing here knows a resource: a route added to the table gets every check for free, or, by
+//! declaring [`Admission::RateLimitOnly`], the rate limit alone (a route that authenticates its
+//! callers itself, such as the one that hands out tokens). Authentication before validation is
+//! what gateways do, and it keeps the mock from telling an unauthenticated caller anything about
+//! its request.
 
 use hyper::header::{self, HeaderMap, HeaderName};
 
 use crate::config::MockConfig;
 use crate::errors::{ApiError, quote};
+use crate::jwt::{Seen, Signer};
 use crate::query::Query;
 use crate::rate_limit::RateLimit;
+use crate::time;
 
 /// The only API version the mock (and the spec) knows.
 pub(crate) const API_VERSION: &str = "2024-04-01";
@@ -18,55 +22,133 @@ pub(crate) const API_VERSION: &str = "2024-04-01";
 const AMPERITY_TENANT: HeaderName = HeaderName::from_static("amperity-tenant");
 const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
+/// Which of the gateway's checks a route gets: a property of the route, in the route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admission {
+    /// All of them: rate limit, token, tenant, query string, API version.
+    Api,
+    /// The rate limit alone. For a route that checks its callers by other means than a bearer
+    /// token, which they cannot have yet; it still counts against the limit, as on Amperity.
+    RateLimitOnly,
+}
+
 /// What a request that passed the gateway carries on to its route.
 #[derive(Debug)]
 pub(crate) struct Admitted<'r> {
-    /// The tenant the request names in `amperity-tenant`, trimmed.
+    /// The tenant the request names in `amperity-tenant`, trimmed; empty when the route's
+    /// admission does not check it.
     pub(crate) tenant: &'r str,
-    /// The decoded query string.
+    /// The decoded query string; empty when the route's admission does not read it.
     pub(crate) query: Query<'r>,
+}
+
+/// Which bearer tokens API requests may carry.
+enum Bearer {
+    /// Any, or none: no credentials configured.
+    Any,
+    /// The configured static token, or a token this server issued.
+    StaticOrIssued(String),
+    /// Only a token this server issued (client credentials configured, no static token).
+    Issued,
 }
 
 /// The shared checks of one server. Lock-free: the rate limiter is one atomic word and the rest
 /// is read-only.
 pub(crate) struct Gateway {
-    token: Option<String>,
+    bearer: Bearer,
+    signer: Signer,
     tenant: Option<String>,
     rate_limit: Option<RateLimit>,
 }
 
 impl Gateway {
-    /// The gateway `config` describes.
-    pub(crate) fn new(config: &MockConfig) -> Self {
+    /// The gateway `config` describes; `signer` checks the tokens the server issues.
+    pub(crate) fn new(config: &MockConfig, signer: Signer) -> Self {
+        let bearer = match (&config.token, &config.client_id) {
+            (Some(token), _) => Bearer::StaticOrIssued(token.clone()),
+            (None, Some(_)) => Bearer::Issued,
+            (None, None) => Bearer::Any,
+        };
         Self {
-            token: config.token.clone(),
+            bearer,
+            signer,
             tenant: config.tenant.clone(),
             rate_limit: RateLimit::new(config.rate_limit),
         }
     }
 
-    /// Runs the checks in their fixed order; the first that fails is the answer.
+    /// Runs the checks `admission` asks for in their fixed order; the first that fails is the
+    /// answer.
     pub(crate) fn admit<'r>(
         &self,
+        admission: Admission,
         headers: &'r HeaderMap,
         query: Option<&'r str>,
     ) -> Result<Admitted<'r>, ApiError> {
         if let Some(limit) = &self.rate_limit {
             limit.check()?;
         }
-        check_token(self.token.as_deref(), headers)?;
+        if admission == Admission::RateLimitOnly {
+            return Ok(Admitted {
+                tenant: "",
+                query: Query::default(),
+            });
+        }
+        self.check_token(headers)?;
         let tenant = check_tenant(self.tenant.as_deref(), headers)?;
         let query = Query::parse(query)?;
         check_version(headers, &query)?;
         Ok(Admitted { tenant, query })
     }
+
+    /// 401 unless the request carries a bearer token the configuration accepts. Whatever it is,
+    /// a JWT whose `exp` has passed is refused with the time it expired, and one that claims
+    /// this server issued it must carry this server's signature.
+    fn check_token(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let token = match bearer_token(headers) {
+            Ok(token) => token,
+            // Without credentials a request need not authenticate at all.
+            Err(_) if matches!(self.bearer, Bearer::Any) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        let issued = match self.signer.inspect(token, time::now_ms) {
+            Seen::Expired { at_ms } => {
+                return Err(ApiError::unauthorized(format!(
+                    "The access token expired at {}.",
+                    time::rfc3339(at_ms)
+                )));
+            }
+            Seen::Forged => {
+                return Err(ApiError::unauthorized(
+                    "The access token is invalid: it names amperity-mock as its issuer but its \
+                     signature does not verify (was it issued by another or a restarted mock \
+                     server?).",
+                ));
+            }
+            Seen::Issued => true,
+            Seen::Opaque | Seen::Foreign => false,
+        };
+        let accepted = match &self.bearer {
+            Bearer::Any => true,
+            Bearer::StaticOrIssued(expected) => issued || token == expected,
+            Bearer::Issued => issued,
+        };
+        if !accepted {
+            return Err(ApiError::unauthorized(match self.bearer {
+                Bearer::Issued => {
+                    "The access token is invalid: this server accepts only the tokens it issues \
+                     at POST /api/v0/oauth2/token."
+                }
+                _ => "The access token is invalid or has expired.",
+            }));
+        }
+        Ok(())
+    }
 }
 
-/// 401 unless the request carries `Authorization: Bearer <expected>` (when a token is set).
-fn check_token(expected: Option<&str>, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = expected else {
-        return Ok(());
-    };
+/// The token of `Authorization: Bearer <token>`, trimmed; 401 for a missing, repeated or
+/// non-ASCII header or another scheme.
+fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = single_header(headers, &header::AUTHORIZATION, ApiError::unauthorized)?
         .ok_or_else(|| {
             ApiError::unauthorized(
@@ -80,12 +162,7 @@ fn check_token(expected: Option<&str>, headers: &HeaderMap) -> Result<(), ApiErr
              `Authorization: Bearer <access token>`.",
         ));
     }
-    if token.trim() != expected {
-        return Err(ApiError::unauthorized(
-            "The access token is invalid or has expired.",
-        ));
-    }
-    Ok(())
+    Ok(token.trim())
 }
 
 /// The tenant: 400 without one, 403 for a tenant other than the configured one.
@@ -139,7 +216,7 @@ fn check_version(headers: &HeaderMap, query: &Query<'_>) -> Result<(), ApiError>
 
 /// The value of a header that may appear at most once, as text; `reject` makes the error for a
 /// repeated or non-ASCII one.
-fn single_header<'h>(
+pub(crate) fn single_header<'h>(
     headers: &'h HeaderMap,
     name: &HeaderName,
     reject: fn(String) -> ApiError,

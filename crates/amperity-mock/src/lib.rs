@@ -5,7 +5,9 @@
 //! from a seed (the seed document's two segments first), with every filter the spec declares;
 //! workflow runs that start, run and stop over time, per tenant; opaque `next_token` cursors that
 //! cannot be forged, bearer-token and tenant checks, API-version checks, the documented rate
-//! limit with 429 and `Retry-After`, and optional simulated faults and latency.
+//! limit with 429 and `Retry-After`, and optional simulated faults and latency. It also plays
+//! Amperity's OAuth client-credentials token endpoint (`POST {base_url}/v0/oauth2/token`), whose
+//! signed, expiring JWTs the other routes then accept, so that token refresh can be tested.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -19,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod base64url;
 mod config;
 mod cursor;
 mod data;
@@ -26,6 +29,8 @@ mod errors;
 mod gateway;
 mod ids;
 mod json;
+mod jwt;
+mod oauth;
 mod page;
 mod query;
 mod rate_limit;

@@ -73,7 +73,40 @@ fn cli() -> Command {
                 .env("AMPERITY_MOCK_TOKEN")
                 .hide_env_values(true)
                 .value_parser(non_empty)
-                .help("Bearer token to require (default: accept any)"),
+                .help(
+                    "Bearer token to require (default: accept any, or only issued tokens with \
+                     --client-id)",
+                ),
+        )
+        .arg(
+            Arg::new("client-id")
+                .long("client-id")
+                .value_name("ID")
+                .value_parser(non_empty)
+                .requires("client-secret")
+                .help(
+                    "Client id POST /api/v0/oauth2/token accepts; API requests then need a token \
+                     it issued (or --token)",
+                ),
+        )
+        .arg(
+            Arg::new("client-secret")
+                .long("client-secret")
+                .value_name("SECRET")
+                // From the environment, the secret stays out of `ps` and shell history.
+                .env("AMPERITY_MOCK_CLIENT_SECRET")
+                .hide_env_values(true)
+                .value_parser(non_empty)
+                .requires("client-id")
+                .help("Client secret that goes with --client-id"),
+        )
+        .arg(
+            Arg::new("token-ttl")
+                .long("token-ttl")
+                .value_name("SECS")
+                .default_value("3600")
+                .value_parser(value_parser!(u64).range(1..))
+                .help("Lifetime of the access tokens the token route issues, in seconds"),
         )
         .arg(
             Arg::new("tenant")
@@ -146,6 +179,9 @@ fn config(matches: &ArgMatches) -> MockConfig {
         run_step: Duration::from_millis(get_u64("run-step-ms")),
         seed: get_u64("seed"),
         token: matches.get_one::<String>("token").cloned(),
+        client_id: matches.get_one::<String>("client-id").cloned(),
+        client_secret: matches.get_one::<String>("client-secret").cloned(),
+        token_ttl: Duration::from_secs(get_u64("token-ttl")),
         tenant: matches.get_one::<String>("tenant").cloned(),
         rate_limit: *matches.get_one::<u32>("rate-limit").expect("has a default"),
         fail_rate: *matches.get_one::<f64>("fail-rate").expect("has a default"),
@@ -266,6 +302,10 @@ mod tests {
             (1_000_000, 7, 8, 9)
         );
         assert_eq!(c.run_step, Duration::from_millis(10));
+        assert_eq!(
+            (c.client_id.as_deref(), c.client_secret.as_deref()),
+            (None, None)
+        );
         let defaults = config(&cli().get_matches_from(["amperity-mock"]));
         let library = MockConfig::default();
         assert_eq!(
@@ -280,6 +320,42 @@ mod tests {
             (defaults.workflow_runs, defaults.run_step, defaults.segments),
             (library.workflow_runs, library.run_step, library.segments)
         );
+        assert_eq!(defaults.token_ttl, library.token_ttl);
+    }
+
+    #[test]
+    fn client_credentials_come_together_with_a_lifetime_of_a_second_or_more() {
+        let c = config(&cli().get_matches_from([
+            "amperity-mock",
+            "--client-id",
+            "id",
+            "--client-secret",
+            "s",
+            "--token-ttl",
+            "1",
+        ]));
+        assert_eq!(
+            (c.client_id.as_deref(), c.client_secret.as_deref()),
+            (Some("id"), Some("s"))
+        );
+        assert_eq!(c.token_ttl, Duration::from_secs(1));
+        assert!(c.validate().is_ok());
+        for args in [
+            &["--client-id", "id"][..],
+            &["--client-secret", "s"],
+            &["--client-id", "", "--client-secret", "s"],
+            &[
+                "--client-id",
+                "id",
+                "--client-secret",
+                "s",
+                "--token-ttl",
+                "0",
+            ],
+        ] {
+            let result = cli().try_get_matches_from(["amperity-mock"].iter().chain(args));
+            assert!(result.is_err(), "{args:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! 1. routing: an unknown path is 404, a method the path does not answer is 405 (with `Allow`);
 //! 2. the gateway (`gateway.rs`): rate limit (429), token (401), tenant (400/403), query string
-//!    (400), API version (400);
+//!    (400), API version (400), or the rate limit alone for a route whose [`Admission`] says so
+//!    (the OAuth token route, which checks its client itself);
 //! 3. the route's handler: its parameters and body (400), simulated faults (`fail_rate`: 500,
 //!    503 or 429), then the answer.
 //!
@@ -10,6 +11,7 @@
 //! is adding a line to [`ROUTES`] and a handler in `resources/`.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -19,7 +21,9 @@ use hyper::{Method, Request, Response, StatusCode};
 
 use crate::config::MockConfig;
 use crate::errors::{ApiError, quote};
-use crate::gateway::Gateway;
+use crate::gateway::{Admission, Gateway};
+use crate::jwt::Signer;
+use crate::oauth::{self, TokenEndpoint};
 use crate::query;
 use crate::request_id::{RequestId, RequestIds};
 use crate::resources::{
@@ -43,70 +47,101 @@ enum Part {
 }
 use Part::{Lit, Param};
 
-/// An operation of the spec: a method, a path and what answers it.
+/// An operation: a method, a path and what answers it.
 struct Route {
+    /// Its name, the spec's `operationId` (`oauth2_token` for the token route, not in the spec).
+    name: &'static str,
     method: Method,
     path: &'static [Part],
     handler: Handler,
     /// Whether the handler needs the request body (read only after the gateway's checks).
     reads_body: bool,
+    /// Which of the gateway's checks it gets.
+    admission: Admission,
 }
 
 /// Every operation the mock serves, one line each.
-static ROUTES: [Route; 9] = [
+static ROUTES: [Route; 10] = [
     Route {
+        name: "list_segments",
         method: Method::GET,
         path: &[Lit("segments")],
         handler: segments::list,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "list_audit_events",
         method: Method::GET,
         path: &[Lit("audit-events")],
         handler: audit_events::list,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "list_campaigns",
         method: Method::GET,
         path: &[Lit("campaigns")],
         handler: campaigns::list,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "list_ingest_jobs",
         method: Method::GET,
         path: &[Lit("ingest"), Lit("jobs")],
         handler: ingest_jobs::list,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "get_ingest_job",
         method: Method::GET,
         path: &[Lit("ingest"), Lit("jobs"), Param],
         handler: ingest_jobs::get,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "list_workflow_runs",
         method: Method::GET,
         path: &[Lit("workflow"), Lit("runs")],
         handler: workflow_runs::list,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "start_workflow_run",
         method: Method::POST,
         path: &[Lit("workflow"), Lit("runs")],
         handler: workflow_runs::start,
         reads_body: true,
+        admission: Admission::Api,
     },
     Route {
+        name: "get_workflow_run",
         method: Method::GET,
         path: &[Lit("workflow"), Lit("runs"), Param],
         handler: workflow_runs::get,
         reads_body: false,
+        admission: Admission::Api,
     },
     Route {
+        name: "stop_workflow_run",
         method: Method::POST,
         path: &[Lit("workflow"), Lit("runs"), Param, Lit("stop")],
         handler: workflow_runs::stop,
         reads_body: false,
+        admission: Admission::Api,
+    },
+    // Where a client gets the token the others need: the gateway checks only the rate limit.
+    Route {
+        name: "oauth2_token",
+        method: Method::POST,
+        path: &[Lit("v0"), Lit("oauth2"), Lit("token")],
+        handler: oauth::token,
+        reads_body: true,
+        admission: Admission::RateLimitOnly,
     },
 ];
 
@@ -127,22 +162,24 @@ fn match_path<'p>(pattern: &[Part], path: &'p str) -> Option<&'p str> {
     segments.next().is_none().then_some(param)
 }
 
-/// The route for `method` and `path` and its raw path parameter, or 404/405.
-fn route<'p>(method: &Method, path: &'p str) -> Result<(&'static Route, &'p str), ApiError> {
+/// The route for `method` and `path` (its position in [`ROUTES`]) and its raw path parameter,
+/// or 404/405.
+fn route<'p>(method: &Method, path: &'p str) -> Result<(usize, &'static Route, &'p str), ApiError> {
     let not_found = || {
         ApiError::not_found(format!(
             "Not found: {}. This server serves GET /api/segments, /api/audit-events, \
              /api/campaigns, /api/ingest/jobs[/{{job-id}}], /api/workflow/runs[/{{workflow-id}}], \
-             POST /api/workflow/runs and /api/workflow/runs/{{workflow-id}}/stop.",
+             POST /api/workflow/runs, /api/workflow/runs/{{workflow-id}}/stop and \
+             /api/v0/oauth2/token.",
             quote(path)
         ))
     };
     let rest = path.strip_prefix("/api/").ok_or_else(not_found)?;
     let mut allowed: Vec<&str> = Vec::new();
-    for route in &ROUTES {
+    for (index, route) in ROUTES.iter().enumerate() {
         if let Some(param) = match_path(route.path, rest) {
             if route.method == *method {
-                return Ok((route, param));
+                return Ok((index, route, param));
             }
             allowed.push(route.method.as_str());
         }
@@ -167,18 +204,34 @@ pub(crate) struct App {
     pub(crate) config: MockConfig,
     gateway: Gateway,
     pub(crate) resources: Resources,
+    pub(crate) oauth: TokenEndpoint,
     ids: RequestIds,
+    /// Requests routed to each line of [`ROUTES`], whatever their answer, for tests to read.
+    requests: [AtomicU64; ROUTES.len()],
 }
 
 impl App {
     /// The server state for a validated `config`.
     pub(crate) fn new(config: MockConfig) -> Self {
+        // One key per server: its tokens are refused by any other, or by itself restarted.
+        let signer = Signer::new();
         Self {
-            gateway: Gateway::new(&config),
+            gateway: Gateway::new(&config, signer.clone()),
             resources: Resources::new(&config),
+            oauth: TokenEndpoint::new(&config, signer),
             ids: RequestIds::new(),
+            requests: std::array::from_fn(|_| AtomicU64::new(0)),
             config,
         }
+    }
+
+    /// How many requests were routed to the operation `name` (a [`Route`]'s name), whatever
+    /// their answer: 429s included, 404s and 405s not.
+    pub(crate) fn requests_to(&self, name: &str) -> u64 {
+        ROUTES
+            .iter()
+            .position(|route| route.name == name)
+            .map_or(0, |index| self.requests[index].load(Ordering::Relaxed))
     }
 
     /// Answers one request. Never fails: every problem becomes an error response.
@@ -194,7 +247,11 @@ impl App {
             tokio::time::sleep(self.config.latency).await;
         }
         match answer {
-            Ok(reply) => respond(reply.status, reply.body, &id),
+            Ok(reply) => {
+                let mut response = respond(reply.status, reply.body, &id);
+                response.headers_mut().extend(reply.headers);
+                response
+            }
             Err(error) => error_response(&error, &id),
         }
     }
@@ -205,8 +262,12 @@ impl App {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let (parts, body) = request.into_parts();
-        let (route, param) = route(&parts.method, parts.uri.path())?;
-        let admitted = self.gateway.admit(&parts.headers, parts.uri.query())?;
+        let (index, route, param) = route(&parts.method, parts.uri.path())?;
+        // Relaxed: a count for tests to read after their requests have been answered.
+        self.requests[index].fetch_add(1, Ordering::Relaxed);
+        let admitted = self
+            .gateway
+            .admit(route.admission, &parts.headers, parts.uri.query())?;
         let id = match param {
             "" => Cow::Borrowed(""),
             raw => query::decode(raw, false)?,
@@ -223,6 +284,7 @@ impl App {
                 query: &admitted.query,
                 id: &id,
                 body: &body,
+                headers: &parts.headers,
             },
         )
     }
@@ -314,8 +376,34 @@ mod tests {
         let error = route(&Method::DELETE, "/api/workflow/runs").err().unwrap();
         assert_eq!(error.status, 405);
         assert_eq!(error.allow.as_deref(), Some("GET, POST"));
-        let (found, param) = route(&Method::POST, "/api/workflow/runs/a%20b/stop").unwrap();
+        let (_, found, param) = route(&Method::POST, "/api/workflow/runs/a%20b/stop").unwrap();
         assert!(!found.reads_body);
         assert_eq!(param, "a%20b");
+        let (_, token, _) = route(&Method::POST, "/api/v0/oauth2/token/").unwrap();
+        assert_eq!(token.admission, Admission::RateLimitOnly);
+        assert_eq!(
+            route(&Method::GET, "/api/v0/oauth2/token")
+                .err()
+                .unwrap()
+                .status,
+            405
+        );
+    }
+
+    #[test]
+    fn route_names_are_unique_and_only_the_token_route_skips_the_gateway() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            assert!(
+                ROUTES[i + 1..].iter().all(|b| b.name != a.name),
+                "{}",
+                a.name
+            );
+            assert_eq!(
+                a.admission == Admission::RateLimitOnly,
+                a.name == "oauth2_token",
+                "{}",
+                a.name
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Accepting connections, serving HTTP/1.1 on them, and stopping cleanly.
 
 use std::convert::Infallible;
+use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -36,7 +37,15 @@ pub async fn serve_with_shutdown(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     config.validate()?;
-    let app = Arc::new(App::new(config));
+    serve_app(listener, Arc::new(App::new(config)), shutdown).await
+}
+
+/// [`serve_with_shutdown`] of a server whose state the caller keeps too (to read its counters).
+async fn serve_app(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
@@ -93,11 +102,19 @@ pub async fn serve_with_shutdown(
 /// A mock server running in a background task of the current tokio runtime.
 ///
 /// Dropping it stops the server too, without waiting for it.
-#[derive(Debug)]
 pub struct RunningMock {
     addr: SocketAddr,
+    app: Arc<App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl fmt::Debug for RunningMock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningMock")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Starts a mock server on an ephemeral port of 127.0.0.1.
@@ -105,13 +122,15 @@ pub async fn spawn(config: MockConfig) -> io::Result<RunningMock> {
     config.validate()?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    let app = Arc::new(App::new(config));
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(serve_with_shutdown(listener, config, async {
+    let task = tokio::spawn(serve_app(listener, Arc::clone(&app), async {
         // A dropped sender stops the server just like a sent signal.
         let _ = stopped.await;
     }));
     Ok(RunningMock {
         addr,
+        app,
         stop: Some(stop),
         task: Some(task),
     })
@@ -126,6 +145,17 @@ impl RunningMock {
     /// The address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many access tokens `POST {base_url}/v0/oauth2/token` has issued (its 200 answers).
+    pub fn tokens_issued(&self) -> u64 {
+        self.app.oauth.issued()
+    }
+
+    /// How many requests reached `POST {base_url}/v0/oauth2/token`, whatever their answer
+    /// (refusals and 429s included), so a test can tell how often a client asked for a token.
+    pub fn token_requests(&self) -> u64 {
+        self.app.requests_to("oauth2_token")
     }
 
     /// Stops the server and waits until it has closed its connections.

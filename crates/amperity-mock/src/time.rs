@@ -52,6 +52,13 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 
 /// Appends `ms` as a quoted RFC 3339 UTC timestamp with milliseconds.
 pub(crate) fn push_timestamp(out: &mut Vec<u8>, ms: i64) {
+    out.push(b'"');
+    out.extend_from_slice(rfc3339(ms).as_bytes());
+    out.push(b'"');
+}
+
+/// `ms` as an RFC 3339 UTC timestamp with milliseconds, `2026-04-09T17:21:06.747Z`.
+pub(crate) fn rfc3339(ms: i64) -> String {
     let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
     let in_day = ms.rem_euclid(DAY_MS);
     let (h, m, s, milli) = (
@@ -60,8 +67,7 @@ pub(crate) fn push_timestamp(out: &mut Vec<u8>, ms: i64) {
         in_day / 1000 % 60,
         in_day % 1000,
     );
-    let text = format!("\"{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z\"",);
-    out.extend_from_slice(text.as_bytes());
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
 }
 
 /// `YYYYMMDD` of the day of `ms`, as in Amperity's IDs (`wf-20240603-12345-MNabc`).

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use bytes::Bytes;
 use hyper::StatusCode;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::config::MockConfig;
 use crate::cursor::CursorCodec;
@@ -35,13 +36,19 @@ pub(crate) struct Call<'r> {
     pub(crate) id: &'r str,
     /// The request body, for routes that read it; empty otherwise.
     pub(crate) body: &'r Bytes,
+    /// The request headers, for a route that reads more than the gateway checked.
+    pub(crate) headers: &'r HeaderMap,
 }
 
-/// A successful answer: its status and JSON body.
+/// An answer the handler wrote itself: its status, JSON body and any headers of its own. Mostly a
+/// success; a route whose errors are not `ErrorResponse`s (the OAuth token route) writes those
+/// too.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) body: Vec<u8>,
+    /// Headers besides `content-type` and the request ids; empty (no allocation) for most.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Reply {
@@ -50,6 +57,7 @@ impl Reply {
         Self {
             status: StatusCode::OK,
             body,
+            headers: Vec::new(),
         }
     }
 }

@@ -971,6 +971,7 @@ pub(crate) fn start(app: &App, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply {
         status: StatusCode::CREATED,
         body: out,
+        headers: Vec::new(),
     })
 }
 

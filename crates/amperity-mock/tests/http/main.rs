@@ -3,6 +3,7 @@
 mod control_plane;
 mod errors;
 mod limits;
+mod oauth;
 mod pagination;
 mod seed_example;
 mod support;
