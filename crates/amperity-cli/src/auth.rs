@@ -31,7 +31,10 @@ pub async fn status(connection: &Connection) -> Result<(), Failure> {
                 "base URL",
                 format!("{} (--mock)", connection.client.baseurl()),
             ));
-            lines.push(("credentials", "the embedded mock's (--mock)".into()));
+            lines.push((
+                "credentials",
+                "OAuth client credentials made up for the embedded mock (--mock)".into(),
+            ));
         }
         Some(resolved) => describe(resolved, connection, &mut lines),
     }

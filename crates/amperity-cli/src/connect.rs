@@ -9,7 +9,8 @@ use crate::settings::{self, Resolved};
 
 /// The tenant the embedded mock serves.
 pub const MOCK_TENANT: &str = "mock";
-const MOCK_TOKEN: &str = "mock-token";
+/// The OAuth client id the embedded mock accepts; the secret is made up for each run.
+const MOCK_CLIENT_ID: &str = "mock-client";
 
 /// A client, and the embedded mock server it talks to when `--mock` was given.
 pub struct Connection {
@@ -24,9 +25,13 @@ pub struct Connection {
 /// Builds the client the flags, environment and profile describe.
 pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
     let (builder, resolved, mock) = if global.mock {
+        // The mock plays Amperity's token endpoint too, so `--mock` runs the OAuth exchange,
+        // token renewal included, exactly as a real tenant with client credentials would.
+        let secret = format!("mock-secret-{:016x}", fastrand::u64(..));
         let mock = amperity_mock::spawn(amperity_mock::MockConfig {
             tenant: Some(MOCK_TENANT.into()),
-            token: Some(MOCK_TOKEN.into()),
+            client_id: Some(MOCK_CLIENT_ID.into()),
+            client_secret: Some(secret.clone()),
             ..amperity_mock::MockConfig::default()
         })
         .await
@@ -34,7 +39,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Connection, Failure> {
         tracing::info!(base_url = %mock.base_url(), "started the embedded mock tenant");
         let builder = Client::builder()
             .tenant(MOCK_TENANT)
-            .token(MOCK_TOKEN)
+            .client_credentials(MOCK_CLIENT_ID, secret)
             .base_url(mock.base_url());
         (builder, None, Some(mock))
     } else {
