@@ -478,7 +478,13 @@ pub struct Fixture {
 
 /// Every fixture under `spec/fixtures/`, sorted by name. Files other than `*.json` are ignored.
 pub fn fixtures() -> Result<Vec<Fixture>, SpecError> {
-    let root = fixtures_dir();
+    fixtures_in(&fixtures_dir())
+}
+
+/// Every fixture under `root` (laid out as `spec/fixtures/` is: `<Schema>/*.json` valid,
+/// `invalid/<Schema>/*.json` not), sorted by name.
+pub fn fixtures_in(root: &Path) -> Result<Vec<Fixture>, SpecError> {
+    let root = root.to_path_buf();
     let mut found = Vec::new();
     for (dir, valid) in [(root.clone(), true), (root.join("invalid"), false)] {
         for schema_dir in sorted_entries(&dir)? {
