@@ -318,14 +318,18 @@ struct RawCrate {
 
 fn raw_crate_note(raw: &RawCrate, lock_mismatches: &[String]) -> String {
     format!(
-        "The raw crate (`{}`, written at bench time): progenitor {}'s output for `{}` as \
+        "The raw crate (`{}`, written at bench time): progenitor {}'s output for {}, a module each, as \
          `cargo xtask generate` loads it (the same operations), with progenitor's default \
          settings except `InterfaceStyle::Builder` and `TagStyle::Merged`, and without what \
          xtask adds ({} lines after prettyplease). It depends on {}, with the workspace's \
          dependency lines (so reqwest has the SDK's features) and a copy of its Cargo.lock{}.",
         RAW_NAME,
         raw.progenitor,
-        generate::SPEC.path,
+        generate::SPECS
+            .iter()
+            .map(|s| format!("`{}`", s.path))
+            .collect::<Vec<_>>()
+            .join(" and "),
         raw.lines,
         raw.dependencies
             .iter()
@@ -344,16 +348,26 @@ fn raw_crate_note(raw: &RawCrate, lock_mismatches: &[String]) -> String {
 /// progenitor's output as `src/lib.rs`.
 fn write_raw_crate(env: &Env) -> Result<RawCrate> {
     let root = &env.root;
-    let spec = generate::load_spec(&root.join(generate::SPEC.path))?;
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
-    let tokens = Generator::new(&settings)
-        .generate_tokens(&spec)
-        .map_err(|e| anyhow::anyhow!("progenitor could not generate the raw crate: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
-    let code = prettyplease::unparse(&file);
+    // One module per spec, as the SDK has: `src/<spec file stem>.rs`.
+    let mut modules = Vec::new();
+    for spec_files in generate::SPECS {
+        let spec = generate::load_spec(&root.join(spec_files.path))?;
+        let mut settings = GenerationSettings::new();
+        settings
+            .with_interface(InterfaceStyle::Builder)
+            .with_tag(TagStyle::Merged);
+        let tokens = Generator::new(&settings)
+            .generate_tokens(&spec)
+            .map_err(|e| anyhow::anyhow!("progenitor could not generate the raw crate: {e}"))?;
+        let file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
+        let stem = Path::new(spec_files.path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("spec")
+            .replace('-', "_");
+        modules.push((stem, prettyplease::unparse(&file)));
+    }
+    let code: String = modules.iter().map(|(_, code)| code.as_str()).collect();
 
     let manifest = read(&root.join("Cargo.toml"))?;
     let workspace_lock = read(&root.join("Cargo.lock"))?;
@@ -389,12 +403,17 @@ fn write_raw_crate(env: &Env) -> Result<RawCrate> {
          [package]\nname = \"{RAW_NAME}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{}\n\n\
          # A workspace of its own, even under the SDK's target directory.\n[workspace]\n",
-        generate::SPEC.path,
+        generate::SPECS.map(|s| s.path).join(" and "),
         lines.join("\n")
     );
     std::fs::write(dir.join("Cargo.toml"), cargo_toml)?;
     std::fs::write(dir.join("Cargo.lock"), &workspace_lock)?;
-    std::fs::write(src.join("lib.rs"), &code)?;
+    let mut lib = String::new();
+    for (stem, module) in &modules {
+        std::fs::write(src.join(format!("{stem}.rs")), module)?;
+        lib.push_str(&format!("pub mod {stem};\n"));
+    }
+    std::fs::write(src.join("lib.rs"), lib)?;
     let progenitor = lock_versions(&workspace_lock)
         .remove("progenitor")
         .unwrap_or_default()
