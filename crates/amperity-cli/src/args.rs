@@ -7,11 +7,12 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::lists::{
-    AuditEventsList, CampaignsList, IngestJobsList, SegmentsList, WorkflowsList,
+    AuditEventsList, CampaignsList, IngestJobsList, ProfileIndexesList, ProfilesList, SegmentsList,
+    WorkflowsList,
 };
 
 /// Amperity from the command line: list and export segments, audit events, campaigns, ingest jobs
-/// and workflow runs; start, follow and stop workflow runs.
+/// and workflow runs; start, follow and stop workflow runs; look up customer profiles.
 #[derive(Debug, Parser)]
 #[command(
     name = "amperity",
@@ -149,6 +150,13 @@ pub enum Command {
         #[command(subcommand)]
         command: WorkflowsCommand,
     },
+    /// Customer profiles and the indexes that hold them, from the Profile API (version
+    /// 2025-07-31). Not the profiles of the config file: those are --profile's.
+    Profiles {
+        /// What to do with customer profiles.
+        #[command(subcommand)]
+        command: ProfilesCommand,
+    },
     /// Credentials: save a profile, check it, print a token.
     Auth {
         /// What to do.
@@ -266,10 +274,37 @@ pub enum WorkflowsCommand {
     Stop(WorkflowsStop),
 }
 
+/// Profile API commands.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List the customer profiles of an index, optionally only those with given attribute
+    /// values: one page, or every page with --all.
+    List(ProfilesList),
+    /// Show one customer profile of an index.
+    Get(ProfilesGet),
+    /// The indexes of the tenant: each the published result of a query, whose fields are the
+    /// attributes of its profiles.
+    Indexes {
+        /// What to do with indexes.
+        #[command(subcommand)]
+        command: ProfileIndexesCommand,
+    },
+}
+
+/// Profile API index commands.
+#[derive(Debug, Subcommand)]
+pub enum ProfileIndexesCommand {
+    /// List the indexes of the tenant: one page, or every page with --all.
+    List(ProfileIndexesList),
+    /// Show one index.
+    Get(ProfileIndexGet),
+}
+
 /// Flags of every list that pages.
 #[derive(Debug, Args)]
 pub struct PagingArgs {
-    /// The maximum number of records in one page of results (1 to 1000).
+    /// The maximum number of records in one page of results. Each list replaces this help with
+    /// its API's description of `limit` (`lists::Api::LIMIT`).
     #[arg(long, value_name = "N")]
     pub limit: Option<NonZeroU32>,
 
@@ -312,6 +347,36 @@ pub struct IngestJobGet {
     /// The identifier of the ingest job, for example `isj-20240701-48815-6dcXdk`.
     #[arg(value_name = "JOB_ID")]
     pub job_id: String,
+
+    /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `profiles indexes get`.
+#[derive(Debug, Args)]
+pub struct ProfileIndexGet {
+    /// The ID of the index, for example `idx-xyz789` (in Amperity: Destinations, Profile API, the
+    /// index's menu, Copy index ID).
+    #[arg(value_name = "INDEX_ID")]
+    pub index_id: String,
+
+    /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Flags of `profiles get`.
+#[derive(Debug, Args)]
+pub struct ProfilesGet {
+    /// The ID of the index, for example `idx-xyz789` (in Amperity: Destinations, Profile API, the
+    /// index's menu, Copy index ID).
+    #[arg(long = "index", value_name = "INDEX_ID")]
+    pub index_id: String,
+
+    /// The ID of the customer profile in the index, for example `cl-abc123`.
+    #[arg(value_name = "PROFILE_ID")]
+    pub profile_id: String,
 
     /// Output format; `table` prints tab-separated lines when stdout is not a terminal.
     #[arg(long, value_enum, default_value_t = Format::Table)]

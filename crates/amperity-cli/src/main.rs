@@ -1,5 +1,5 @@
 //! `amperity`: Amperity's API from the command line: list and export every list, start, follow
-//! and stop workflow runs.
+//! and stop workflow runs, look up customer profiles (the Profile API).
 //!
 //! Built only on the `amperity` SDK: the CLI has no HTTP code of its own.
 #![forbid(unsafe_code)]
@@ -27,7 +27,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{
     AuditEventsCommand, AuthCommand, CampaignsCommand, Cli, Command, GlobalArgs, IngestCommand,
-    IngestJobsCommand, SegmentsCommand, WorkflowsCommand,
+    IngestJobsCommand, ProfileIndexesCommand, ProfilesCommand, SegmentsCommand, WorkflowsCommand,
 };
 use crate::failure::Failure;
 
@@ -150,6 +150,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             WorkflowsCommand::Start(args) => show::start(client, &args).await,
             WorkflowsCommand::Stop(args) => show::stop(client, &args).await,
         },
+        Command::Profiles { command } => {
+            // The Profile API's client: the same configuration, token, retries and pacing.
+            let profiles = client.profile_api();
+            match command {
+                ProfilesCommand::List(args) => args.run(&profiles).await,
+                ProfilesCommand::Get(args) => show::profile(&profiles, &args).await,
+                ProfilesCommand::Indexes { command } => match command {
+                    ProfileIndexesCommand::List(args) => args.run(&profiles).await,
+                    ProfileIndexesCommand::Get(args) => show::profile_index(&profiles, &args).await,
+                },
+            }
+        }
         Command::Auth { command } => match command {
             AuthCommand::Status => auth::status(&connection).await,
             AuthCommand::Token => auth::token(&connection).await,

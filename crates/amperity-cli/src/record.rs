@@ -1,5 +1,6 @@
 //! What the output path needs to know about a kind of record: one line per record type.
 
+use amperity::profile::types::{Profile, ProfileIndex};
 use amperity::types::{AuditEvent, Campaign, IngestJob, Segment, WorkflowRun};
 use serde::Serialize;
 
@@ -29,4 +30,7 @@ record! {
     Campaign, "campaigns", ["id", "name", "deliver_at"];
     IngestJob, "ingest jobs", ["id", "workflow_id"];
     WorkflowRun, "workflow runs", ["id", "name", "type", "state", "created_at", "ended_at"];
+    ProfileIndex, "indexes", ["id", "name", "description", "updated_at"];
+    // A profile's attributes depend on its index: no attribute is a column every index has.
+    Profile, "profiles", ["id", "index_id"];
 }

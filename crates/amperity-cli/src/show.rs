@@ -1,5 +1,6 @@
-//! Commands that show one record: `ingest jobs get`, `workflows get`, `workflows stop`, and
-//! `workflows start`. The record goes through the same output path as every list.
+//! Commands that show one record: `ingest jobs get`, `workflows get`, `workflows stop`,
+//! `workflows start`, `profiles indexes get` and `profiles get`. The record goes through the
+//! same output path as every list.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -7,7 +8,9 @@ use std::time::Duration;
 use amperity::Client;
 use amperity::types::WorkflowRun;
 
-use crate::args::{Format, IngestJobGet, WorkflowsGet, WorkflowsStart, WorkflowsStop};
+use crate::args::{
+    Format, IngestJobGet, ProfileIndexGet, ProfilesGet, WorkflowsGet, WorkflowsStart, WorkflowsStop,
+};
 use crate::failure::Failure;
 use crate::interrupt;
 use crate::output::{self, OutputError, Start};
@@ -38,6 +41,35 @@ pub async fn ingest_job(client: &Client, args: &IngestJobGet) -> Result<(), Fail
         .await?
         .into_inner();
     show(&job, args.format)
+}
+
+/// `amperity profiles indexes get INDEX_ID`.
+pub async fn profile_index(
+    client: &amperity::profile::Client,
+    args: &ProfileIndexGet,
+) -> Result<(), Failure> {
+    let index = client
+        .get_profile_index()
+        .index_id(args.index_id.clone())
+        .call()
+        .await?
+        .into_inner();
+    show(&index, args.format)
+}
+
+/// `amperity profiles get --index INDEX_ID PROFILE_ID`.
+pub async fn profile(
+    client: &amperity::profile::Client,
+    args: &ProfilesGet,
+) -> Result<(), Failure> {
+    let profile = client
+        .get_profile()
+        .index_id(args.index_id.clone())
+        .profile_id(args.profile_id.clone())
+        .call()
+        .await?
+        .into_inner();
+    show(&profile, args.format)
 }
 
 /// `amperity workflows get ID`.

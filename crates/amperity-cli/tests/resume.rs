@@ -11,7 +11,7 @@ use httpmock::{Mock, MockServer};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use support::{MockTenant, TOKEN, against};
+use support::{MockTenant, TOKEN, against, resume_command, run_in_shell};
 
 /// Page `n` of a three-page list, with values CSV must quote and a field the spec does not name.
 fn page(n: usize) -> Value {
@@ -56,26 +56,6 @@ fn serve<'a>(server: &'a MockServer, broken: bool) -> Vec<Mock<'a>> {
         }
     }));
     mocks
-}
-
-/// The resume command printed in `stderr`, the line after the one that announces it.
-fn resume_command(stderr: &str) -> String {
-    let mut lines = stderr.lines();
-    lines
-        .find(|line| line.contains("resume from the next page with:"))
-        .unwrap_or_else(|| panic!("no resume command in {stderr}"));
-    lines.next().unwrap().trim().to_owned()
-}
-
-/// Runs a printed command through the shell, as a user pasting it would.
-fn run_in_shell(command: &str) -> std::process::Output {
-    std::process::Command::new("sh")
-        .args(["-c", command])
-        .env_remove("AMPERITY_TENANT")
-        .env_remove("AMPERITY_BASE_URL")
-        .env("AMPERITY_TOKEN", TOKEN)
-        .output()
-        .unwrap()
 }
 
 #[test]

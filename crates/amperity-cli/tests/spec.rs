@@ -1,5 +1,6 @@
-//! The command line against the spec: every operation has a command, every parameter of an
-//! operation is a flag or argument of it, and `--help` shows the spec's description of each.
+//! The command line against the specs (the control plane's `spec/openapi.yaml` and the Profile
+//! API's `spec/profile.yaml`): every operation has a command, every parameter of an operation is
+//! a flag or argument of it, and `--help` shows the spec's description of each.
 
 mod support;
 
@@ -7,9 +8,19 @@ use serde_yaml::Value;
 
 use support::amperity;
 
-/// The command of each operation. An operation added to the spec fails
-/// `every_operation_has_a_command` until it is listed here, with its command.
-const COMMANDS: &[(&str, &[&str])] = &[
+/// Each spec, by its file under `spec/`, with the command of each of its operations. An operation
+/// added to a spec fails `every_operation_has_a_command` until it is listed here, with its
+/// command.
+const SPECS: &[(&str, Commands)] = &[
+    ("openapi.yaml", CONTROL_PLANE),
+    ("profile.yaml", PROFILE_API),
+];
+
+/// Operation ids, each with its command.
+type Commands = &'static [(&'static str, &'static [&'static str])];
+
+/// The commands of `spec/openapi.yaml`.
+const CONTROL_PLANE: Commands = &[
     ("list_segments", &["segments", "list"]),
     ("list_audit_events", &["audit-events", "list"]),
     ("list_campaigns", &["campaigns", "list"]),
@@ -21,11 +32,19 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("stop_workflow_run", &["workflows", "stop"]),
 ];
 
+/// The commands of `spec/profile.yaml`.
+const PROFILE_API: Commands = &[
+    ("list_profile_indexes", &["profiles", "indexes", "list"]),
+    ("get_profile_index", &["profiles", "indexes", "get"]),
+    ("list_profiles", &["profiles", "list"]),
+    ("get_profile", &["profiles", "get"]),
+];
+
 /// Parameters the client sets itself, on every request.
 const CLIENT_LEVEL: &[&str] = &["api_version", "api-version", "amperity-tenant"];
 
-fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/openapi.yaml");
+fn spec(file: &str) -> Value {
+    let path = format!("{}/../../spec/{file}", env!("CARGO_MANIFEST_DIR"));
     serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -77,32 +96,43 @@ fn squeeze(text: &str) -> String {
 
 #[test]
 fn every_operation_has_a_command() {
-    for (id, _) in operations(&spec()) {
-        assert!(
-            COMMANDS.iter().any(|(op, _)| *op == id),
-            "operation {id} has no command: declare it (crates/amperity-cli/src/lists.rs for a \
-             list) and list it in COMMANDS"
-        );
+    for (file, commands) in SPECS {
+        let operations = operations(&spec(file));
+        assert!(!operations.is_empty(), "{file}");
+        for (id, _) in operations {
+            assert!(
+                commands.iter().any(|(op, _)| *op == id),
+                "operation {id} of {file} has no command: declare it \
+                 (crates/amperity-cli/src/lists.rs for a list) and list it in SPECS"
+            );
+        }
     }
 }
 
 #[test]
 fn help_shows_the_spec_description_of_every_parameter() {
-    let spec = spec();
-    for (id, parameters) in operations(&spec) {
-        let (_, path) = COMMANDS.iter().find(|(op, _)| *op == id).unwrap();
-        let output = amperity().args(*path).arg("--help").output().unwrap();
-        assert!(output.status.success());
-        let help = squeeze(&String::from_utf8(output.stdout).unwrap());
-        for (name, description) in parameters {
-            // clap drops the final period of a one-paragraph help.
-            let description = squeeze(&description);
-            let description = description.trim_end_matches('.');
-            assert!(
-                help.contains(description),
-                "`amperity {}` --help lacks the description of {name}: {description}\n{help}",
-                path.join(" ")
-            );
+    for (file, commands) in SPECS {
+        let spec = spec(file);
+        for (id, parameters) in operations(&spec) {
+            let (_, path) = commands.iter().find(|(op, _)| *op == id).unwrap();
+            help_shows(path, &parameters);
         }
+    }
+}
+
+/// `amperity PATH --help` shows the description of each of `parameters`.
+fn help_shows(path: &[&str], parameters: &[(String, String)]) {
+    let output = amperity().args(path).arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = squeeze(&String::from_utf8(output.stdout).unwrap());
+    for (name, description) in parameters {
+        // clap drops the final period of a one-paragraph help.
+        let description = squeeze(description);
+        let description = description.trim_end_matches('.');
+        assert!(
+            help.contains(description),
+            "`amperity {}` --help lacks the description of {name}: {description}\n{help}",
+            path.join(" ")
+        );
     }
 }

@@ -66,6 +66,27 @@ pub fn stdout_of(command: &mut Command) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// The resume command an interrupted export printed in `stderr`, the line after the one that
+/// announces it.
+pub fn resume_command(stderr: &str) -> String {
+    let mut lines = stderr.lines();
+    lines
+        .find(|line| line.contains("resume from the next page with:"))
+        .unwrap_or_else(|| panic!("no resume command in {stderr}"));
+    lines.next().unwrap().trim().to_owned()
+}
+
+/// Runs a printed command through the shell, as a user pasting it would.
+pub fn run_in_shell(command: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .args(["-c", command])
+        .env_remove("AMPERITY_TENANT")
+        .env_remove("AMPERITY_BASE_URL")
+        .env("AMPERITY_TOKEN", TOKEN)
+        .output()
+        .unwrap()
+}
+
 /// An `amperity-mock` tenant on loopback that outlives any one CLI run: cursors stay valid
 /// from one run to the next (unlike `--mock`, whose server lives and dies with its process),
 /// and started runs stay on it.
