@@ -1,8 +1,10 @@
 // The documentation site `cargo xtask docs` builds, opened from disk in headless Debian Chromium
-// as a reader would open it: every operation of spec/openapi.yaml must show on the API reference
-// (after Redoc has rendered it, not only in the HTML it starts from) with its summary, parameters
-// and each response's description and example values; no page may log an error or fetch anything
-// from the network; every link of the index must lead to a file of the site.
+// as a reader would open it: every operation of each spec (spec/openapi.yaml, the control plane,
+// and spec/profile.yaml, the Profile API) must show on that spec's own API reference (after Redoc
+// has rendered it, not only in the HTML it starts from) with its summary, parameters and each
+// response's description and example values; no page may log an error or fetch anything from the
+// network; every relative link of the index and of the API references must lead to a file of the
+// site.
 //
 // Run it with `npm ci && npm test` in this directory, after `cargo xtask docs`. It never downloads
 // a browser: it drives /usr/bin/chromium (Debian's `chromium` package), or $CHROMIUM.
@@ -37,6 +39,25 @@ const chromiumArgs = [
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+// Each spec of spec/ and the page of the site that renders it (xtask/src/docs/api.rs, `PAGES`),
+// with the name the site gives the API and the screenshots this test saves of it: its first
+// operation and its last one. Redoc's sidebar opens one tag at a time, so no one screen lists
+// every operation; the two show the first tag's operations and the last one's.
+const REFERENCES = [
+  {
+    spec: 'spec/openapi.yaml',
+    page: 'api/index.html',
+    name: 'Control-plane API',
+    screenshots: ['api.png', 'api-last.png'],
+  },
+  {
+    spec: 'spec/profile.yaml',
+    page: 'api/profile/index.html',
+    name: 'Profile API',
+    screenshots: ['api-profile.png', 'api-profile-last.png'],
+  },
+];
 
 let context;
 let profile;
@@ -91,10 +112,13 @@ async function assertClean(page, problems) {
   assert.deepEqual(problems, [], `problems on ${page.url()}`);
 }
 
-// The operations of spec/openapi.yaml, read from the spec itself, with `$ref`s to
-// `#/components/...` resolved.
-function operations() {
-  const spec = YAML.parse(fs.readFileSync(path.join(root, 'spec/openapi.yaml'), 'utf8'));
+function readSpec(relative) {
+  return YAML.parse(fs.readFileSync(path.join(root, relative), 'utf8'));
+}
+
+// The operations of a spec, read from the spec itself, with `$ref`s to `#/components/...`
+// resolved.
+function operations(spec) {
   const resolve = (node) => {
     if (node && typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
       return node.$ref.slice(2).split('/').reduce((at, key) => at[key], spec);
@@ -162,89 +186,127 @@ async function linkedFiles(page) {
     .map(({ href, url }) => ({ href, file: fileURLToPath(url.split('#')[0]) }));
 }
 
-describe('the API reference (api/index.html)', () => {
-  test('shows every operation of the spec: summary, parameters, responses and their examples', { timeout: 180_000 }, async () => {
-    const all = operations();
-    assert.ok(all.length > 0, 'spec/openapi.yaml has no operations');
-    const { page, problems } = await open('api/index.html');
-    // Redoc hydrates the pre-rendered page after load; a click before that would follow the
-    // plain link out of the page, which shows up as a failed request.
-    await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(1_000);
-    let screenshotTaken = false;
-    for (const operation of all) {
-      assert.ok(operation.summary, `${operation.label} has no summary in the spec`);
-      const entry = page.locator('a').filter({
-        has: page.getByText(operation.summary, { exact: true }),
-      }).first();
-      if (!(await entry.isVisible())) {
-        // Operations sit under their tag in the sidebar, folded until the tag is opened.
-        for (const tag of operation.tags) {
-          await page.locator('a').filter({ has: page.getByText(tag, { exact: true }) }).first()
-            .click();
-        }
-      }
-      await entry.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-      assert.ok(await entry.isVisible(),
-        `${operation.label}: its summary "${operation.summary}" is not in the API reference's sidebar`);
-      await entry.click();
-      // The heading's own text (its accessible name also has the deep link's label).
-      const heading = page.locator('main').locator('h1, h2, h3, h4, h5, h6').filter({
-        hasText: new RegExp(`^\\s*${escapeRegExp(operation.summary)}\\s*$`),
-      });
-      await heading.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-      assert.ok(await heading.first().isVisible(),
-        `${operation.label}: no heading "${operation.summary}" is shown after opening it`);
-      if (!screenshotTaken) {
-        // The first screen of the first operation, as a reader who opened it sees it.
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(site, 'api.png') });
-        screenshotTaken = true;
-      }
-      const main = page.locator('main');
-      const text = await main.innerText();
-      for (const parameter of operation.parameters) {
-        assert.ok(text.includes(parameter),
-          `${operation.label}: the parameter ${parameter} is not shown`);
-      }
-      // Each response, errors included, is a tab: open it and look for what the spec says of it.
-      // Only in this operation's own section: Redoc also renders the operations around it, and a
-      // tab of another one (the first `200` of the page, say) would scroll this one out of view,
-      // and Redoc would stop rendering it.
-      const section = main.locator(`[data-section-id$="/${operation.operationId}"]`).first();
-      for (const response of operation.responses) {
-        const tab = section.getByRole('button', { name: response.status, exact: true });
-        assert.ok(await tab.count() > 0,
-          `${operation.label}: there is no tab for the response ${response.status}`);
-        await tab.first().click();
-        const shown = plain(await section.innerText());
-        assert.ok(shown.includes(plain(response.description)),
-          `${operation.label}: the ${response.status} response's description is not shown`);
-        for (const value of response.examples) {
-          assert.ok(shown.includes(value),
-            `${operation.label}: the ${response.status} response's example value "${value}" is not shown`);
-        }
-      }
+// Opens an operation of an API reference from its sidebar entry, and waits for its heading.
+async function openOperation(page, reference, operation) {
+  assert.ok(operation.summary, `${operation.label} has no summary in the spec`);
+  const entry = page.locator('a').filter({
+    has: page.getByText(operation.summary, { exact: true }),
+  }).first();
+  if (!(await entry.isVisible())) {
+    // Operations sit under their tag in the sidebar, folded until the tag is opened.
+    for (const tag of operation.tags) {
+      await page.locator('a').filter({ has: page.getByText(tag, { exact: true }) }).first()
+        .click();
     }
-    // And every summary is in the page's visible text at the end, as a reader sees it. The sidebar
-    // unfolds one tag at a time, so a summary under another tag shows once its tag is opened.
-    for (const operation of all) {
-      let visible = await page.locator('body').innerText();
-      if (!visible.includes(operation.summary)) {
-        for (const tag of operation.tags) {
-          await page.locator('a').filter({ has: page.getByText(tag, { exact: true }) }).first()
-            .click();
-        }
-        await page.waitForTimeout(300);
-        visible = await page.locator('body').innerText();
-      }
-      assert.ok(visible.includes(operation.summary),
-        `${operation.label}: "${operation.summary}" is not in the page's text`);
-    }
-    await assertClean(page, problems);
-    await page.close();
+  }
+  await entry.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+  assert.ok(await entry.isVisible(),
+    `${operation.label}: its summary "${operation.summary}" is not in the sidebar of ${reference.page}`);
+  await entry.click();
+  // The heading's own text (its accessible name also has the deep link's label).
+  const heading = page.locator('main').locator('h1, h2, h3, h4, h5, h6').filter({
+    hasText: new RegExp(`^\\s*${escapeRegExp(operation.summary)}\\s*$`),
   });
+  await heading.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+  assert.ok(await heading.first().isVisible(),
+    `${operation.label}: no heading "${operation.summary}" is shown after opening it`);
+}
+
+test('every spec of spec/ has an API reference', () => {
+  const specs = fs.readdirSync(path.join(root, 'spec'))
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => `spec/${name}`)
+    .sort();
+  assert.deepEqual(REFERENCES.map(({ spec }) => spec).sort(), specs);
 });
+
+for (const reference of REFERENCES) {
+  describe(`the ${reference.name} reference (${reference.page})`, () => {
+    test(`shows every operation of ${reference.spec}: summary, parameters, responses and their examples`, { timeout: 180_000 }, async () => {
+      const spec = readSpec(reference.spec);
+      const all = operations(spec);
+      assert.ok(all.length > 0, `${reference.spec} has no operations`);
+      const { page, problems } = await open(reference.page);
+      // Redoc hydrates the pre-rendered page after load; a click before that would follow the
+      // plain link out of the page, which shows up as a failed request.
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(1_000);
+      // It is this spec's page: Redoc's title is the spec's title and version, and the site's
+      // navigation bar names the version too.
+      const title = await page.locator('h1').first().innerText();
+      assert.ok(title.includes(spec.info.title) && title.includes(spec.info.version),
+        `${reference.page} is titled "${title}", not after ${reference.spec} (${spec.info.title} ${spec.info.version})`);
+      const nav = await page.locator('nav.site-nav').innerText();
+      assert.ok(nav.includes(reference.name) && nav.includes(spec.info.version),
+        `${reference.page}'s navigation bar says "${nav}"`);
+      // Its relative links (the way back to the index) lead to files of the site. Redoc's own
+      // links (`/section/...`, `/indexes`) are routes of its in-page router, which handles the
+      // click without leaving the page (the operations below are opened that way).
+      const links = (await linkedFiles(page)).filter(({ href }) => !href.startsWith('/'));
+      assert.ok(links.some(({ file }) => file === path.join(site, 'index.html')),
+        `${reference.page} does not link back to the index`);
+      for (const { href, file } of links) {
+        assert.ok(fs.existsSync(file), `${reference.page} links to ${href}, but ${file} does not exist`);
+      }
+      const [firstScreenshot, lastScreenshot] = reference.screenshots;
+      for (const operation of all) {
+        await openOperation(page, reference, operation);
+        if (operation === all[0]) {
+          // The first screen of the first operation, as a reader who opened it sees it.
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: path.join(site, firstScreenshot) });
+        }
+        const main = page.locator('main');
+        const text = await main.innerText();
+        for (const parameter of operation.parameters) {
+          assert.ok(text.includes(parameter),
+            `${operation.label}: the parameter ${parameter} is not shown`);
+        }
+        // Each response, errors included, is a tab: open it and look for what the spec says of it.
+        // Only in this operation's own section: Redoc also renders the operations around it, and a
+        // tab of another one (the first `200` of the page, say) would scroll this one out of view,
+        // and Redoc would stop rendering it.
+        const section = main.locator(`[data-section-id$="/${operation.operationId}"]`).first();
+        for (const response of operation.responses) {
+          const tab = section.getByRole('button', { name: response.status, exact: true });
+          assert.ok(await tab.count() > 0,
+            `${operation.label}: there is no tab for the response ${response.status}`);
+          await tab.first().click();
+          // Both sides plain: `plain` drops `_` from the page's text, and example values such as
+          // `loyalty_members` have them too.
+          const shown = plain(await section.innerText());
+          assert.ok(shown.includes(plain(response.description)),
+            `${operation.label}: the ${response.status} response's description is not shown`);
+          for (const value of response.examples) {
+            assert.ok(shown.includes(plain(value)),
+              `${operation.label}: the ${response.status} response's example value "${value}" is not shown`);
+          }
+        }
+      }
+      // And every summary is in the page's visible text at the end, as a reader sees it. The sidebar
+      // unfolds one tag at a time, so a summary under another tag shows once its tag is opened.
+      for (const operation of all) {
+        let visible = await page.locator('body').innerText();
+        if (!visible.includes(operation.summary)) {
+          for (const tag of operation.tags) {
+            await page.locator('a').filter({ has: page.getByText(tag, { exact: true }) }).first()
+              .click();
+          }
+          await page.waitForTimeout(300);
+          visible = await page.locator('body').innerText();
+        }
+        assert.ok(visible.includes(operation.summary),
+          `${operation.label}: "${operation.summary}" is not in the page's text`);
+      }
+      // The first screen of the last operation, its tag open in the sidebar.
+      await openOperation(page, reference, all.at(-1));
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(site, lastScreenshot) });
+      await assertClean(page, problems);
+      await page.close();
+    });
+  });
+}
 
 describe('the index (index.html)', () => {
   test('shows the README quick start and links only to files of the site', { timeout: 60_000 }, async () => {
@@ -257,8 +319,19 @@ describe('the index (index.html)', () => {
         `the index does not show the README's command ${JSON.stringify(command)}`);
     }
     const links = await linkedFiles(page);
-    for (const required of ['api/index.html', 'cli/index.html', 'sdk/amperity/index.html']) {
+    for (const required of ['cli/index.html', 'sdk/amperity/index.html']) {
       assert.ok(links.some(({ href }) => href === required), `the index does not link to ${required}`);
+    }
+    // Each API reference, with its API and the version its spec documents.
+    for (const reference of REFERENCES) {
+      const { info } = readSpec(reference.spec);
+      const link = page.locator(`a[href="${reference.page}"]`);
+      assert.equal(await link.count(), 1, `the index does not link to ${reference.page} once`);
+      const text = await link.innerText();
+      for (const expected of [reference.name, info.title, info.version]) {
+        assert.ok(text.includes(expected),
+          `the index's link to ${reference.page} does not say "${expected}": ${JSON.stringify(text)}`);
+      }
     }
     for (const { href, file } of links) {
       assert.ok(fs.existsSync(file), `the index links to ${href}, but ${file} does not exist`);

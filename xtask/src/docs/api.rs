@@ -1,5 +1,5 @@
-//! The API reference: `spec/openapi.yaml` rendered by Redocly's `build-docs`, and the check that
-//! a page loads nothing from the network.
+//! The API references: each spec of [`SPECS`] rendered by Redocly's `build-docs` to a page of its
+//! own (see [`PAGES`]: the control plane's at `api/`, the Profile API's at `api/profile/`).
 //!
 //! Offline by construction, in three layers:
 //! 1. `--inlineBundle` embeds Redoc's script in the page instead of importing it from Redocly's
@@ -18,7 +18,114 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 
 use super::offline;
+use crate::generate::{SPECS, Spec};
 use crate::process::{self, Finished, run_checked, run_with_timeout};
+
+/// Where each spec's reference goes in the site, and what the site calls that API. The first
+/// spec's stays at `api/`, where it always was; the others sit under it, named as their spec
+/// file is. Every spec of [`SPECS`] needs its row.
+pub const PAGES: [Page; 2] = [
+    Page {
+        spec: "spec/openapi.yaml",
+        dir: "api",
+        name: "Control-plane API",
+    },
+    Page {
+        spec: "spec/profile.yaml",
+        dir: "api/profile",
+        name: "Profile API",
+    },
+];
+
+/// A spec's place in the site.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// The spec, relative to the workspace root (as [`Spec::path`]).
+    pub spec: &'static str,
+    /// The page's directory, relative to the site; it holds `index.html`.
+    pub dir: &'static str,
+    /// The API's name in the site: on the index, and in the page's navigation bar.
+    pub name: &'static str,
+}
+
+/// One rendered API reference.
+pub struct Reference {
+    /// Which spec, where its page goes and what the site calls the API.
+    pub page: Page,
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The spec's `info.version`, the API version it documents.
+    pub version: String,
+}
+
+impl Reference {
+    /// The page, relative to the site.
+    pub fn href(&self) -> String {
+        format!("{}/index.html", self.page.dir)
+    }
+}
+
+/// The page of each spec of [`SPECS`], in their order.
+fn pages() -> Result<Vec<Page>> {
+    SPECS
+        .iter()
+        .map(|Spec { path, .. }| {
+            PAGES
+                .iter()
+                .find(|page| page.spec == *path)
+                .copied()
+                .with_context(|| {
+                    format!("{path} has no API reference page: add it to docs::api::PAGES")
+                })
+        })
+        .collect()
+}
+
+/// Renders every spec of [`SPECS`] into the site at `out`, each checked to work offline.
+pub fn build_all(
+    root: &Path,
+    target_dir: &Path,
+    out: &Path,
+    site_name: &str,
+) -> Result<Vec<Reference>> {
+    let pages = pages()?;
+    let redocly = redocly(root, target_dir)?;
+    let mut references = Vec::new();
+    for page in pages {
+        let (title, version) = title_and_version(&root.join(page.spec))?;
+        println!(
+            "{} ({title} {version}): {} -> {}/",
+            page.name, page.spec, page.dir
+        );
+        let reference = Reference {
+            page,
+            title,
+            version,
+        };
+        build(root, &redocly, out, &reference, site_name)?;
+        references.push(reference);
+    }
+    Ok(references)
+}
+
+/// A spec's `info.title` and `info.version`.
+fn title_and_version(spec: &Path) -> Result<(String, String)> {
+    let text = fs::read_to_string(spec).with_context(|| format!("reading {}", spec.display()))?;
+    let document: serde_yaml::Value =
+        serde_yaml::from_str(&text).with_context(|| format!("parsing {}", spec.display()))?;
+    let field = |name: &str| {
+        document["info"][name]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("{} has no info.{name}", spec.display()))
+    };
+    Ok((field("title")?, field("version")?))
+}
+
+/// The way from a page's directory back to the site's index.
+fn home(dir: &str) -> String {
+    "../".repeat(Path::new(dir).components().count()) + "index.html"
+}
 
 /// The Redocly CLI that renders the page: the version `.ci/run` lints the spec with.
 pub const REDOCLY_VERSION: &str = "2.77.0";
@@ -39,15 +146,21 @@ const LOGO_INLINE: &str = "data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/
      width=%2752%27 height=%2714%27%3E%3Ctext x=%270%27 y=%2711%27 font-family=%27sans-serif%27 \
      font-size=%2711%27 fill=%27%23555%27%3ERedocly%3C/text%3E%3C/svg%3E";
 
-/// Renders `spec/openapi.yaml` to `out/index.html`.
-pub fn build(root: &Path, target_dir: &Path, out: &Path, site_name: &str) -> Result<()> {
-    let redocly = redocly(root, target_dir)?;
-    fs::create_dir_all(out)?;
-    let page = out.join("index.html");
+/// Renders one spec to its `index.html` under the site at `out`.
+fn build(
+    root: &Path,
+    redocly: &Path,
+    out: &Path,
+    reference: &Reference,
+    site_name: &str,
+) -> Result<()> {
+    let dir = out.join(reference.page.dir);
+    fs::create_dir_all(&dir)?;
+    let page = dir.join("index.html");
     let finished = run_checked(
-        redocly_command(&redocly)
+        redocly_command(redocly)
             .arg("build-docs")
-            .arg(root.join("spec/openapi.yaml"))
+            .arg(root.join(reference.page.spec))
             .arg("--output")
             .arg(&page)
             .arg("--inlineBundle")
@@ -58,10 +171,18 @@ pub fn build(root: &Path, target_dir: &Path, out: &Path, site_name: &str) -> Res
             .arg("--template")
             .arg(root.join(TEMPLATE))
             .arg(format!("--templateOptions.siteName={site_name}"))
+            .arg(format!(
+                "--templateOptions.home={}",
+                home(reference.page.dir)
+            ))
+            .arg(format!(
+                "--templateOptions.section={} reference ({})",
+                reference.page.name, reference.version
+            ))
             .current_dir(root),
         Duration::from_secs(300),
     )
-    .context("redocly build-docs")?;
+    .with_context(|| format!("redocly build-docs {}", reference.page.spec))?;
     if let Some(line) = finished
         .stdout
         .lines()
@@ -129,7 +250,46 @@ fn version_of(program: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::REDOCLY_VERSION;
+    use std::path::Path;
+
+    use super::{PAGES, REDOCLY_VERSION, SPECS, home, pages, title_and_version};
+
+    /// Every spec gets a page of its own, the first (the control plane) at `api/` as before, and
+    /// every page names the API and version of its own spec.
+    #[test]
+    fn every_spec_has_its_own_page() {
+        let pages = pages().expect("a page for every spec");
+        assert_eq!(pages.len(), SPECS.len());
+        assert_eq!(
+            PAGES.len(),
+            SPECS.len(),
+            "a page for a spec that is not in SPECS"
+        );
+        assert_eq!(pages[0].dir, "api");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut seen = Vec::new();
+        for page in &pages {
+            assert!(
+                !seen.contains(&page.dir),
+                "two specs render to {}",
+                page.dir
+            );
+            assert!(
+                !seen.contains(&page.name),
+                "two APIs are named {}",
+                page.name
+            );
+            seen.extend([page.dir, page.name]);
+            let (title, version) = title_and_version(&root.join(page.spec)).expect(page.spec);
+            assert!(!title.is_empty() && !version.is_empty(), "{}", page.spec);
+        }
+    }
+
+    #[test]
+    fn each_page_links_back_to_the_index() {
+        assert_eq!(home("api"), "../index.html");
+        assert_eq!(home("api/profile"), "../../index.html");
+    }
 
     /// CI lints the spec with the Redocly it installs; the site must be rendered by the same one.
     #[test]

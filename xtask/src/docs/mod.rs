@@ -1,12 +1,13 @@
 //! `cargo xtask docs`: one browsable, offline documentation site under `target/docs/`.
 //!
-//! - `api/index.html`: the API reference, rendered from `spec/openapi.yaml` by Redocly's
-//!   `build-docs` (see [`api`]);
+//! - `api/index.html` and `api/profile/index.html`: the API references, one per spec of
+//!   `generate::SPECS` (the control plane's `spec/openapi.yaml` and the Profile API's
+//!   `spec/profile.yaml`), rendered by Redocly's `build-docs` (see [`api`]);
 //! - `cli/`: the command-line reference, written by the CLI's own hidden `amperity docs` from its
 //!   clap definitions (Markdown and man pages), with the Markdown rendered to `cli/index.html`;
 //! - `sdk/`: the `amperity` crate's rustdoc;
-//! - `index.html`: links to the three, under the README's first section (its quick start),
-//!   rendered from README.md at build time.
+//! - `index.html`: links to all of them, each API reference with its API and version, under the
+//!   README's first section (its quick start), rendered from README.md at build time.
 //!
 //! Every page is checked for scripts, styles and fonts from the network before the build counts
 //! as done; `tests/browser` then opens the pages in a real browser.
@@ -38,8 +39,8 @@ pub fn run(root: &Path) -> Result<()> {
     fs::create_dir_all(&out)?;
     let readme = site::Readme::read(root)?;
 
-    println!("==> API reference (Redocly build-docs)");
-    api::build(root, &target_dir, &out.join("api"), &readme.title)?;
+    println!("==> API references (Redocly build-docs)");
+    let references = api::build_all(root, &target_dir, &out, &readme.title)?;
 
     println!("==> CLI reference (amperity docs)");
     let cli_dir = out.join("cli");
@@ -68,9 +69,9 @@ pub fn run(root: &Path) -> Result<()> {
     copy_dir(&rustdoc, &out.join("sdk"))?;
 
     println!("==> index");
-    site::write_index(root, &out, &readme)?;
+    site::write_index(root, &out, &readme, &references)?;
 
-    // The pages this build wrote itself must stand on their own too (the API page was checked
+    // The pages this build wrote itself must stand on their own too (each API page was checked
     // as soon as Redocly wrote it).
     for page in [out.join("index.html"), out.join("cli/index.html")] {
         offline::check(&page)?;
@@ -86,15 +87,23 @@ pub fn run(root: &Path) -> Result<()> {
             .display()
             .to_string()
     };
-    let mut rows = vec![
-        (
-            out.join("index.html"),
-            "the index: quick start, links to the three references".to_owned(),
-        ),
-        (
-            out.join("api/index.html"),
-            "API reference, Redoc (@redocly/cli ".to_owned() + api::REDOCLY_VERSION + ")",
-        ),
+    let mut rows = vec![(
+        out.join("index.html"),
+        "the index: quick start, links to the references".to_owned(),
+    )];
+    for reference in &references {
+        rows.push((
+            out.join(reference.href()),
+            format!(
+                "{} reference ({} {}), Redoc (@redocly/cli {})",
+                reference.page.name,
+                reference.page.spec,
+                reference.version,
+                api::REDOCLY_VERSION
+            ),
+        ));
+    }
+    rows.extend([
         (
             out.join("cli/index.html"),
             "CLI reference, from `amperity docs`".to_owned(),
@@ -103,7 +112,7 @@ pub fn run(root: &Path) -> Result<()> {
             cli_dir.join("amperity.md"),
             "the same, as Markdown".to_owned(),
         ),
-    ];
+    ]);
     for page in site::man_pages(&cli_dir)? {
         rows.push((page, "man page (man -l FILE)".to_owned()));
     }

@@ -1,5 +1,5 @@
 //! The pages `cargo xtask docs` writes itself: the index (the README's first section and links to
-//! the three references) and the CLI reference (the CLI's own Markdown), in one plain style
+//! the references) and the CLI reference (the CLI's own Markdown), in one plain style
 //! (`xtask/templates/site.css`) inlined into each page.
 
 use std::fmt::Write as _;
@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::api::Reference;
 
 /// The site's style, inlined into every page this module writes.
 const CSS: &str = include_str!("../../templates/site.css");
@@ -75,22 +77,26 @@ fn first_section(markdown: &str) -> String {
     section
 }
 
-/// Writes `out/index.html`: the README's first section, then the three references. Files the
-/// section links to (such as `spec/openapi.yaml`) are copied into the site at the same path, so
-/// its links work there too.
-pub fn write_index(root: &Path, out: &Path, readme: &Readme) -> Result<()> {
+/// Writes `out/index.html`: the README's first section, then the references, each API's with
+/// the API and the version it documents. Files the section links to (such as
+/// `spec/openapi.yaml`) are copied into the site at the same path, so its links work there too.
+pub fn write_index(
+    root: &Path,
+    out: &Path,
+    readme: &Readme,
+    references: &[Reference],
+) -> Result<()> {
     let intro = render_markdown(&readme.intro, |url| {
         copy_linked_file(root, out, url)?;
         Ok(None)
     })?;
     let mut body = intro;
+    body.push_str("\n<h2 id=\"documentation\">Documentation</h2>\n<ul class=\"cards\">\n");
+    for reference in references {
+        body.push_str(&api_card(reference));
+    }
     body.push_str(
-        r#"
-<h2 id="documentation">Documentation</h2>
-<ul class="cards">
-  <li><a href="api/index.html"><strong>API reference</strong>
-    <span>Every operation, parameter, schema, example and error of <code>spec/openapi.yaml</code>, rendered by Redoc.</span></a></li>
-  <li><a href="cli/index.html"><strong>CLI reference</strong>
+        r#"  <li><a href="cli/index.html"><strong>CLI reference</strong>
     <span>Every command and option of <code>amperity</code>, as its <code>--help</code> prints them, and its man pages.</span></a></li>
   <li><a href="sdk/amperity/index.html"><strong>SDK reference</strong>
     <span>The <code>amperity</code> crate's rustdoc: the client, its configuration, pagination and errors.</span></a></li>
@@ -105,6 +111,20 @@ pub fn write_index(root: &Path, out: &Path, readme: &Readme) -> Result<()> {
     );
     fs::write(out.join("index.html"), page)?;
     Ok(())
+}
+
+/// The index's card for one API reference: which API, which version, from which spec.
+fn api_card(reference: &Reference) -> String {
+    format!(
+        "  <li><a href=\"{href}\"><strong>{name} reference</strong>\n    \
+         <span>{title}, version <code>{version}</code>: every operation, parameter, schema, \
+         example and error of <code>{spec}</code>, rendered by Redoc.</span></a></li>\n",
+        href = escape(&reference.href()),
+        name = escape(reference.page.name),
+        title = escape(&reference.title),
+        version = escape(&reference.version),
+        spec = escape(reference.page.spec),
+    )
 }
 
 /// Writes `cli_dir/index.html` from the Markdown `amperity docs` wrote there, with a list of the
@@ -327,6 +347,24 @@ mod tests {
             first_section(readme),
             "# Title\n\nIntro.\n\n```sh\n## not a heading\n```\n\n"
         );
+    }
+
+    #[test]
+    fn an_api_card_names_the_api_its_version_and_its_spec() {
+        let reference = Reference {
+            page: super::super::api::PAGES[1],
+            title: "Amperity Profile API".into(),
+            version: "2025-07-31".into(),
+        };
+        let card = api_card(&reference);
+        for expected in [
+            r#"href="api/profile/index.html""#,
+            "<strong>Profile API reference</strong>",
+            "Amperity Profile API, version <code>2025-07-31</code>",
+            "<code>spec/profile.yaml</code>",
+        ] {
+            assert!(card.contains(expected), "{expected} is not in {card}");
+        }
     }
 
     #[test]
