@@ -195,14 +195,16 @@ async function openOperation(page, reference, operation) {
   if (!(await entry.isVisible())) {
     // Operations sit under their tag in the sidebar, folded until the tag is opened.
     for (const tag of operation.tags) {
+      // A DOM click, not a pointer click: Redoc's panels can lie over the sidebar for a moment
+      // while it lays out, which fails a pointer click without telling us anything.
       await page.locator('a').filter({ has: page.getByText(tag, { exact: true }) }).first()
-        .click();
+        .dispatchEvent('click');
     }
   }
   await entry.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
   assert.ok(await entry.isVisible(),
     `${operation.label}: its summary "${operation.summary}" is not in the sidebar of ${reference.page}`);
-  await entry.click();
+  await entry.dispatchEvent('click');
   // The heading's own text (its accessible name also has the deep link's label).
   const heading = page.locator('main').locator('h1, h2, h3, h4, h5, h6').filter({
     hasText: new RegExp(`^\\s*${escapeRegExp(operation.summary)}\\s*$`),
