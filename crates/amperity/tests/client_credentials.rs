@@ -19,12 +19,7 @@ fn builder(base_url: &str) -> amperity::ClientBuilder {
         .client_credentials(CLIENT_ID, SECRET)
         .base_url(base_url)
         .rate_limit(0)
-        .retry_policy(amperity::RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(40),
-            max_retry_after: Duration::from_secs(5),
-        })
+        .retry_policy(support::fast_retries())
 }
 
 fn granted(token: &str, expires_in: u64) -> Canned {

@@ -158,12 +158,17 @@ pub fn client_for(base_url: &str) -> amperity::ClientBuilder {
         .token("test-token-0123456789")
         .base_url(base_url)
         .rate_limit(0)
-        .retry_policy(amperity::RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(40),
-            max_retry_after: Duration::from_secs(5),
-        })
+        .retry_policy(fast_retries())
+}
+
+/// Two retries, as by default, with backoffs short enough for tests.
+pub fn fast_retries() -> amperity::RetryPolicy {
+    amperity::RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        max_retry_after: Duration::from_secs(5),
+    }
 }
 
 /// Trace output, captured.
