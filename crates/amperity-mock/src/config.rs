@@ -26,6 +26,11 @@ pub struct MockConfig {
     /// started, three steps running, then succeeded; canceling after a stop). Zero finishes a
     /// run as soon as it is started.
     pub run_step: Duration,
+    /// How many indexes the tenant publishes to the Profile API (the first is the spec's example,
+    /// `idx-xyz789` "loyalty_members").
+    pub profile_indexes: u64,
+    /// How many customer profiles each of those indexes holds.
+    pub profiles: u64,
     /// Seed of the generated data: the same seed always serves the same records.
     pub seed: u64,
     /// Bearer token every request must carry (or else a token the token route issued); `None`
@@ -42,8 +47,12 @@ pub struct MockConfig {
     pub token_ttl: Duration,
     /// Tenant every request must name in `amperity-tenant`; `None` accepts any non-empty one.
     pub tenant: Option<String>,
-    /// Requests per second before answering 429; `0` turns rate limiting off.
+    /// Requests per second to the control plane before answering 429 (the token route included);
+    /// `0` turns rate limiting off.
     pub rate_limit: u32,
+    /// Requests per second to the Profile API before answering 429, counted apart from the
+    /// control plane's, as Amperity does; `0` turns it off.
+    pub profile_rate_limit: u32,
     /// Share (0.0 to 1.0) of otherwise valid requests answered with 500, 503 or 429.
     pub fail_rate: f64,
     /// Delay added to every answer.
@@ -52,9 +61,10 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     /// 300 segments, 1000 audit events, 60 campaigns, 520 ingest jobs (ten a week), 300
-    /// workflow runs, from seed 1; runs that take a step every 2 seconds; no credentials
-    /// required (tokens would last an hour), Amperity's 10 requests per second, no faults and
-    /// no added latency.
+    /// workflow runs, 3 profile indexes of 1000 profiles each, from seed 1; runs that take a
+    /// step every 2 seconds; no credentials required (tokens would last an hour), Amperity's
+    /// rate limits (10 requests per second on the control plane, 2000 on the Profile API), no
+    /// faults and no added latency.
     fn default() -> Self {
         Self {
             segments: 300,
@@ -63,6 +73,8 @@ impl Default for MockConfig {
             ingest_jobs: 520,
             workflow_runs: 300,
             run_step: Duration::from_secs(2),
+            profile_indexes: 3,
+            profiles: 1000,
             seed: 1,
             token: None,
             client_id: None,
@@ -70,6 +82,7 @@ impl Default for MockConfig {
             token_ttl: Duration::from_secs(3600),
             tenant: None,
             rate_limit: 10,
+            profile_rate_limit: 2000,
             fail_rate: 0.0,
             latency: Duration::ZERO,
         }
@@ -105,6 +118,22 @@ impl MockConfig {
                     "{name} must be at most {}, got {value}",
                     crate::resources::MAX_RECORDS
                 ));
+            }
+        }
+        for (name, value, max) in [
+            (
+                "profile_indexes",
+                self.profile_indexes,
+                crate::resources::profiles::MAX_PROFILE_INDEXES,
+            ),
+            (
+                "profiles",
+                self.profiles,
+                crate::resources::profiles::MAX_PROFILES,
+            ),
+        ] {
+            if value > max {
+                return invalid(format!("{name} must be at most {max}, got {value}"));
             }
         }
         // An empty value could never be matched by a request (an empty header is rejected with
@@ -151,6 +180,8 @@ impl fmt::Debug for MockConfig {
             .field("ingest_jobs", &self.ingest_jobs)
             .field("workflow_runs", &self.workflow_runs)
             .field("run_step", &self.run_step)
+            .field("profile_indexes", &self.profile_indexes)
+            .field("profiles", &self.profiles)
             .field("seed", &self.seed)
             .field("token", &self.token)
             .field("client_id", &self.client_id)
@@ -161,6 +192,7 @@ impl fmt::Debug for MockConfig {
             .field("token_ttl", &self.token_ttl)
             .field("tenant", &self.tenant)
             .field("rate_limit", &self.rate_limit)
+            .field("profile_rate_limit", &self.profile_rate_limit)
             .field("fail_rate", &self.fail_rate)
             .field("latency", &self.latency)
             .finish()

@@ -6,6 +6,10 @@
 //! callers itself, such as the one that hands out tokens). Authentication before validation is
 //! what gateways do, and it keeps the mock from telling an unauthenticated caller anything about
 //! its request.
+//!
+//! What differs between routes is which [`Api`] they belong to, a property of the route in the
+//! table: the control plane and the Profile API each accept their own version and each have
+//! their own rate limit, as Amperity documents them.
 
 use hyper::header::{self, HeaderMap, HeaderName};
 
@@ -16,20 +20,54 @@ use crate::query::Query;
 use crate::rate_limit::RateLimit;
 use crate::time;
 
-/// The only API version the mock (and the spec) knows.
+/// The control plane's API version (spec/openapi.yaml).
 pub(crate) const API_VERSION: &str = "2024-04-01";
+/// The Profile API's version (spec/profile.yaml).
+pub(crate) const PROFILE_API_VERSION: &str = "2025-07-31";
 
 const AMPERITY_TENANT: HeaderName = HeaderName::from_static("amperity-tenant");
 const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
-/// Which of the gateway's checks a route gets: a property of the route, in the route table.
+/// One of the APIs the mock serves. Amperity versions them apart (a version of one means
+/// nothing to the other) and limits their rates apart (10 requests per second on the control
+/// plane, 2000 on the Profile API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// The control plane, spec/openapi.yaml.
+    ControlPlane,
+    /// The Profile API, spec/profile.yaml.
+    Profile,
+}
+
+impl Api {
+    /// The versions a request to this API may name; any other is a 400.
+    pub(crate) const fn versions(self) -> &'static [&'static str] {
+        match self {
+            Api::ControlPlane => &[API_VERSION],
+            Api::Profile => &[PROFILE_API_VERSION],
+        }
+    }
+
+    /// Its slot in the gateway's rate limits.
+    const fn slot(self) -> usize {
+        match self {
+            Api::ControlPlane => 0,
+            Api::Profile => 1,
+        }
+    }
+}
+
+/// Which of the gateway's checks a route gets, and for which API: a property of the route, in
+/// the route table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Admission {
-    /// All of them: rate limit, token, tenant, query string, API version.
-    Api,
-    /// The rate limit alone. For a route that checks its callers by other means than a bearer
-    /// token, which they cannot have yet; it still counts against the limit, as on Amperity.
-    RateLimitOnly,
+    /// All of them: the API's rate limit, token, tenant, query string, one of the API's
+    /// versions.
+    Api(Api),
+    /// The API's rate limit alone. For a route that checks its callers by other means than a
+    /// bearer token, which they cannot have yet; it still counts against the limit, as on
+    /// Amperity.
+    RateLimitOnly(Api),
 }
 
 /// What a request that passed the gateway carries on to its route.
@@ -58,7 +96,8 @@ pub(crate) struct Gateway {
     bearer: Bearer,
     signer: Signer,
     tenant: Option<String>,
-    rate_limit: Option<RateLimit>,
+    /// One limit per [`Api`], by [`Api::slot`]: a burst on one API does not slow the other.
+    rate_limits: [Option<RateLimit>; 2],
 }
 
 impl Gateway {
@@ -73,7 +112,10 @@ impl Gateway {
             bearer,
             signer,
             tenant: config.tenant.clone(),
-            rate_limit: RateLimit::new(config.rate_limit),
+            rate_limits: [
+                RateLimit::new(config.rate_limit),
+                RateLimit::new(config.profile_rate_limit),
+            ],
         }
     }
 
@@ -85,10 +127,13 @@ impl Gateway {
         headers: &'r HeaderMap,
         query: Option<&'r str>,
     ) -> Result<Admitted<'r>, ApiError> {
-        if let Some(limit) = &self.rate_limit {
+        let api = match admission {
+            Admission::Api(api) | Admission::RateLimitOnly(api) => api,
+        };
+        if let Some(limit) = &self.rate_limits[api.slot()] {
             limit.check()?;
         }
-        if admission == Admission::RateLimitOnly {
+        if let Admission::RateLimitOnly(_) = admission {
             return Ok(Admitted {
                 tenant: "",
                 query: Query::default(),
@@ -97,7 +142,7 @@ impl Gateway {
         self.check_token(headers)?;
         let tenant = check_tenant(self.tenant.as_deref(), headers)?;
         let query = Query::parse(query)?;
-        check_version(headers, &query)?;
+        check_version(headers, &query, api.versions())?;
         Ok(Admitted { tenant, query })
     }
 
@@ -186,9 +231,14 @@ fn check_tenant<'h>(expected: Option<&str>, headers: &'h HeaderMap) -> Result<&'
     }
 }
 
-/// 400 unless at least one of the header and the parameter names the version, and every one
-/// present names the supported version.
-fn check_version(headers: &HeaderMap, query: &Query<'_>) -> Result<(), ApiError> {
+/// 400 unless at least one of the header and the parameter names a version, and every one
+/// present is one of `supported` (the route's API's versions; never empty). A version of the
+/// other API is refused like any unknown one: Amperity versions its APIs apart.
+fn check_version(
+    headers: &HeaderMap,
+    query: &Query<'_>,
+    supported: &[&str],
+) -> Result<(), ApiError> {
     let header = single_header(headers, &API_VERSION_HEADER, ApiError::bad_request)?;
     let parameter = query.api_version.as_deref();
     for (value, place) in [
@@ -196,19 +246,25 @@ fn check_version(headers: &HeaderMap, query: &Query<'_>) -> Result<(), ApiError>
         (parameter, "api_version query parameter"),
     ] {
         if let Some(value) = value
-            && value != API_VERSION
+            && !supported.contains(&value)
         {
+            let list = supported.join(", ");
+            let verb = if supported.len() == 1 {
+                "version is"
+            } else {
+                "versions are"
+            };
             return Err(ApiError::bad_request(format!(
-                "Unsupported API version {} in the {place}: the supported version is \
-                 {API_VERSION}.",
+                "Unsupported API version {} in the {place}: the supported {verb} {list}.",
                 quote(value)
             )));
         }
     }
     if header.is_none() && parameter.is_none() {
+        let first = supported.first().copied().unwrap_or_default();
         return Err(ApiError::bad_request(format!(
-            "Missing API version: send the `api-version: {API_VERSION}` header (or the \
-             `api_version={API_VERSION}` query parameter)."
+            "Missing API version: send the `api-version: {first}` header (or the \
+             `api_version={first}` query parameter)."
         )));
     }
     Ok(())
@@ -234,4 +290,66 @@ pub(crate) fn single_header<'h>(
         .to_str()
         .map(Some)
         .map_err(|_| reject(format!("The {name} header must be printable ASCII.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(header: Option<&str>, query: &str, api: Api) -> Result<(), ApiError> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = header {
+            headers.insert(API_VERSION_HEADER, value.parse().unwrap());
+        }
+        check_version(
+            &headers,
+            &Query::parse(Some(query)).unwrap(),
+            api.versions(),
+        )
+    }
+
+    #[test]
+    fn each_api_accepts_its_own_version_only() {
+        for (api, own, other) in [
+            (Api::ControlPlane, API_VERSION, PROFILE_API_VERSION),
+            (Api::Profile, PROFILE_API_VERSION, API_VERSION),
+        ] {
+            assert!(version(Some(own), "", api).is_ok());
+            assert!(version(None, &format!("api_version={own}"), api).is_ok());
+            let refused = version(Some(other), "", api).unwrap_err();
+            assert_eq!(refused.status, 400);
+            // The other API's version is refused like any unknown one, naming the right one.
+            let unknown = version(Some("2023-01-01"), "", api).unwrap_err();
+            assert_eq!(
+                refused.message.replace(other, "V"),
+                unknown.message.replace("2023-01-01", "V")
+            );
+            assert!(
+                refused
+                    .message
+                    .ends_with(&format!("supported version is {own}."))
+            );
+            let mixed = version(Some(own), &format!("api_version={other}"), api).unwrap_err();
+            assert!(mixed.message.contains("api_version query parameter"));
+            let missing = version(None, "", api).unwrap_err();
+            assert!(missing.message.contains(&format!("api-version: {own}")));
+        }
+    }
+
+    #[test]
+    fn several_versions_are_listed() {
+        let error = check_version(
+            &HeaderMap::new(),
+            &Query::parse(Some("api_version=x")).unwrap(),
+            &["2024-04-01", "2025-07-31"],
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("the supported versions are 2024-04-01, 2025-07-31."),
+            "{}",
+            error.message
+        );
+    }
 }

@@ -12,8 +12,18 @@ fn cli() -> Command {
     Command::new("amperity-mock")
         .version(env!("CARGO_PKG_VERSION"))
         .about(
-            "A local, stateful Amperity API (the 2024-04-01 control plane) for tests, demos and \
-             benchmarks.",
+            "A local, stateful Amperity API (the 2024-04-01 control plane and the 2025-07-31 \
+             Profile API) for tests, demos and benchmarks.",
+        )
+        .after_help(
+            "Routes, under http://HOST:PORT/api:\n  \
+             control plane (api-version: 2024-04-01): GET /segments, GET /audit-events, \
+             GET /campaigns, GET /ingest/jobs[/{job-id}], GET|POST /workflow/runs, \
+             GET /workflow/runs/{workflow-id}, POST /workflow/runs/{workflow-id}/stop\n  \
+             Profile API (api-version: 2025-07-31): GET /indexes, GET /indexes/{index-id}, \
+             GET /indexes/{index-id}/profiles[?filter[<attribute>]=<value>], \
+             GET /indexes/{index-id}/profiles/{profile-id}\n  \
+             OAuth client credentials: POST /v0/oauth2/token",
         )
         .arg(
             Arg::new("addr")
@@ -47,6 +57,22 @@ fn cli() -> Command {
             "300",
             "Number of workflow runs in the year of history (besides the ones started)",
         ))
+        .arg(
+            Arg::new("profile-indexes")
+                .long("profile-indexes")
+                .value_name("N")
+                .default_value("3")
+                .value_parser(value_parser!(u64).range(..=amperity_mock::MAX_PROFILE_INDEXES))
+                .help("Number of Profile API indexes in the tenant (GET /indexes)"),
+        )
+        .arg(
+            Arg::new("profiles")
+                .long("profiles")
+                .value_name("N")
+                .default_value("1000")
+                .value_parser(value_parser!(u64).range(..=amperity_mock::MAX_PROFILES))
+                .help("Number of customer profiles in each index (a billion costs no memory)"),
+        )
         .arg(
             Arg::new("run-step-ms")
                 .long("run-step-ms")
@@ -121,7 +147,15 @@ fn cli() -> Command {
                 .value_name("RPS")
                 .default_value("10")
                 .value_parser(value_parser!(u32))
-                .help("Requests per second before 429 (0 turns it off)"),
+                .help("Requests per second to the control plane before 429 (0 turns it off)"),
+        )
+        .arg(
+            Arg::new("profile-rate-limit")
+                .long("profile-rate-limit")
+                .value_name("RPS")
+                .default_value("2000")
+                .value_parser(value_parser!(u32))
+                .help("Requests per second to the Profile API before 429 (0 turns it off)"),
         )
         .arg(
             Arg::new("fail-rate")
@@ -177,6 +211,8 @@ fn config(matches: &ArgMatches) -> MockConfig {
         ingest_jobs: get_u64("ingest-jobs"),
         workflow_runs: get_u64("workflow-runs"),
         run_step: Duration::from_millis(get_u64("run-step-ms")),
+        profile_indexes: get_u64("profile-indexes"),
+        profiles: get_u64("profiles"),
         seed: get_u64("seed"),
         token: matches.get_one::<String>("token").cloned(),
         client_id: matches.get_one::<String>("client-id").cloned(),
@@ -184,6 +220,9 @@ fn config(matches: &ArgMatches) -> MockConfig {
         token_ttl: Duration::from_secs(get_u64("token-ttl")),
         tenant: matches.get_one::<String>("tenant").cloned(),
         rate_limit: *matches.get_one::<u32>("rate-limit").expect("has a default"),
+        profile_rate_limit: *matches
+            .get_one::<u32>("profile-rate-limit")
+            .expect("has a default"),
         fail_rate: *matches.get_one::<f64>("fail-rate").expect("has a default"),
         latency: Duration::from_millis(get_u64("latency-ms")),
     }
@@ -235,12 +274,14 @@ async fn main() -> ExitCode {
     let local = listener.local_addr().unwrap_or(addr);
     println!(
         "amperity-mock listening on http://{local}/api ({} segments, {} audit events, {} \
-         campaigns, {} ingest jobs, {} workflow runs, seed {})",
+         campaigns, {} ingest jobs, {} workflow runs, {} profile indexes of {} profiles, seed {})",
         config.segments,
         config.audit_events,
         config.campaigns,
         config.ingest_jobs,
         config.workflow_runs,
+        config.profile_indexes,
+        config.profiles,
         config.seed
     );
     match amperity_mock::serve_with_shutdown(listener, config, shutdown_signal()).await {
@@ -289,6 +330,12 @@ mod tests {
             "9",
             "--run-step-ms",
             "10",
+            "--profile-indexes",
+            "4",
+            "--profiles",
+            "2000000",
+            "--profile-rate-limit",
+            "0",
         ]);
         let c = config(&matches);
         assert_eq!((c.segments, c.seed, c.rate_limit), (5, 9, 0));
@@ -302,6 +349,10 @@ mod tests {
             (1_000_000, 7, 8, 9)
         );
         assert_eq!(c.run_step, Duration::from_millis(10));
+        assert_eq!(
+            (c.profile_indexes, c.profiles, c.profile_rate_limit),
+            (4, 2_000_000, 0)
+        );
         assert_eq!(
             (c.client_id.as_deref(), c.client_secret.as_deref()),
             (None, None)
@@ -321,6 +372,18 @@ mod tests {
             (library.workflow_runs, library.run_step, library.segments)
         );
         assert_eq!(defaults.token_ttl, library.token_ttl);
+        assert_eq!(
+            (
+                defaults.profile_indexes,
+                defaults.profiles,
+                defaults.profile_rate_limit
+            ),
+            (
+                library.profile_indexes,
+                library.profiles,
+                library.profile_rate_limit
+            )
+        );
     }
 
     #[test]

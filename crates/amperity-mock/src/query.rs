@@ -71,6 +71,12 @@ impl<'a> Query<'a> {
             .map(|(_, value)| value.as_ref())
     }
 
+    /// The parameters without a slot of their own, in order of appearance: for a route whose
+    /// parameter names vary (the Profile API's `filter[<attribute>]`).
+    pub(crate) fn others(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.others.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
     /// `limit`: an integer from 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent.
     pub(crate) fn limit(&self) -> Result<u64, ApiError> {
         let Some(text) = self.limit.as_deref() else {

@@ -3,7 +3,9 @@
 //! 1. routing: an unknown path is 404, a method the path does not answer is 405 (with `Allow`);
 //! 2. the gateway (`gateway.rs`): rate limit (429), token (401), tenant (400/403), query string
 //!    (400), API version (400), or the rate limit alone for a route whose [`Admission`] says so
-//!    (the OAuth token route, which checks its client itself);
+//!    (the OAuth token route, which checks its client itself). The admission also names the
+//!    route's [`Api`], whose version the request must name and whose rate limit it counts
+//!    against: the control plane's routes accept `2024-04-01`, the Profile API's `2025-07-31`;
 //! 3. the route's handler: its parameters and body (400), simulated faults (`fail_rate`: 500,
 //!    503 or 429), then the answer.
 //!
@@ -21,13 +23,14 @@ use hyper::{Method, Request, Response, StatusCode};
 
 use crate::config::MockConfig;
 use crate::errors::{ApiError, quote};
-use crate::gateway::{Admission, Gateway};
+use crate::gateway::{Admission, Api, Gateway};
 use crate::jwt::Signer;
 use crate::oauth::{self, TokenEndpoint};
 use crate::query;
 use crate::request_id::{RequestId, RequestIds};
 use crate::resources::{
-    Call, Handler, Reply, Resources, audit_events, campaigns, ingest_jobs, segments, workflow_runs,
+    Call, Handler, Reply, Resources, audit_events, campaigns, ingest_jobs, profiles, segments,
+    workflow_runs,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
@@ -42,10 +45,19 @@ const MAX_BODY: usize = 64 * 1024;
 enum Part {
     /// This exact text.
     Lit(&'static str),
-    /// Any non-empty segment: the route's one path parameter, percent-decoded.
+    /// Any non-empty segment: a path parameter, percent-decoded. A route has at most
+    /// [`MAX_PARAMS`] of them (a profile of an index has two).
     Param,
 }
 use Part::{Lit, Param};
+
+/// The most path parameters a route has.
+const MAX_PARAMS: usize = 2;
+
+/// The admission of the control plane's routes.
+const CONTROL_PLANE: Admission = Admission::Api(Api::ControlPlane);
+/// The admission of the Profile API's routes.
+const PROFILE_API: Admission = Admission::Api(Api::Profile);
 
 /// An operation: a method, a path and what answers it.
 struct Route {
@@ -56,19 +68,19 @@ struct Route {
     handler: Handler,
     /// Whether the handler needs the request body (read only after the gateway's checks).
     reads_body: bool,
-    /// Which of the gateway's checks it gets.
+    /// Which of the gateway's checks it gets, for which API (so which version it accepts).
     admission: Admission,
 }
 
 /// Every operation the mock serves, one line each.
-static ROUTES: [Route; 10] = [
+static ROUTES: [Route; 14] = [
     Route {
         name: "list_segments",
         method: Method::GET,
         path: &[Lit("segments")],
         handler: segments::list,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "list_audit_events",
@@ -76,7 +88,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("audit-events")],
         handler: audit_events::list,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "list_campaigns",
@@ -84,7 +96,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("campaigns")],
         handler: campaigns::list,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "list_ingest_jobs",
@@ -92,7 +104,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("ingest"), Lit("jobs")],
         handler: ingest_jobs::list,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "get_ingest_job",
@@ -100,7 +112,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("ingest"), Lit("jobs"), Param],
         handler: ingest_jobs::get,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "list_workflow_runs",
@@ -108,7 +120,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("workflow"), Lit("runs")],
         handler: workflow_runs::list,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "start_workflow_run",
@@ -116,7 +128,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("workflow"), Lit("runs")],
         handler: workflow_runs::start,
         reads_body: true,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "get_workflow_run",
@@ -124,7 +136,7 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("workflow"), Lit("runs"), Param],
         handler: workflow_runs::get,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
     },
     Route {
         name: "stop_workflow_run",
@@ -132,54 +144,101 @@ static ROUTES: [Route; 10] = [
         path: &[Lit("workflow"), Lit("runs"), Param, Lit("stop")],
         handler: workflow_runs::stop,
         reads_body: false,
-        admission: Admission::Api,
+        admission: CONTROL_PLANE,
+    },
+    // The Profile API (spec/profile.yaml): its own version, its own rate limit.
+    Route {
+        name: "list_profile_indexes",
+        method: Method::GET,
+        path: &[Lit("indexes")],
+        handler: profiles::list_indexes,
+        reads_body: false,
+        admission: PROFILE_API,
+    },
+    Route {
+        name: "get_profile_index",
+        method: Method::GET,
+        path: &[Lit("indexes"), Param],
+        handler: profiles::get_index,
+        reads_body: false,
+        admission: PROFILE_API,
+    },
+    Route {
+        name: "list_profiles",
+        method: Method::GET,
+        path: &[Lit("indexes"), Param, Lit("profiles")],
+        handler: profiles::list_profiles,
+        reads_body: false,
+        admission: PROFILE_API,
+    },
+    Route {
+        name: "get_profile",
+        method: Method::GET,
+        path: &[Lit("indexes"), Param, Lit("profiles"), Param],
+        handler: profiles::get_profile,
+        reads_body: false,
+        admission: PROFILE_API,
     },
     // Where a client gets the token the others need: the gateway checks only the rate limit.
+    // One token route serves both APIs' keys, as on Amperity; it counts against the control
+    // plane's limit.
     Route {
         name: "oauth2_token",
         method: Method::POST,
         path: &[Lit("v0"), Lit("oauth2"), Lit("token")],
         handler: oauth::token,
         reads_body: true,
-        admission: Admission::RateLimitOnly,
+        admission: Admission::RateLimitOnly(Api::ControlPlane),
     },
 ];
 
-/// The path parameter of `pattern` if `path` (after `/api/`, one trailing slash allowed) matches
-/// it: `Some("")` for a pattern without one. Allocates nothing.
-fn match_path<'p>(pattern: &[Part], path: &'p str) -> Option<&'p str> {
+/// The raw path parameters of a route, in path order; `""` where it has fewer.
+type Params<'p> = [&'p str; MAX_PARAMS];
+
+/// The path parameters of `pattern` if `path` (after `/api/`, one trailing slash allowed)
+/// matches it: all `""` for a pattern without any. Allocates nothing.
+fn match_path<'p>(pattern: &[Part], path: &'p str) -> Option<Params<'p>> {
     let path = path.strip_suffix('/').unwrap_or(path);
     let mut segments = path.split('/');
-    let mut param = "";
+    let mut params = [""; MAX_PARAMS];
+    let mut count = 0;
     for part in pattern {
         let segment = segments.next()?;
         match part {
             Lit(text) if segment == *text => {}
-            Param if !segment.is_empty() => param = segment,
+            Param if !segment.is_empty() => {
+                // The table is checked by a test to have no more; a longer one matches nothing.
+                *params.get_mut(count)? = segment;
+                count += 1;
+            }
             _ => return None,
         }
     }
-    segments.next().is_none().then_some(param)
+    segments.next().is_none().then_some(params)
 }
 
-/// The route for `method` and `path` (its position in [`ROUTES`]) and its raw path parameter,
+/// The route for `method` and `path` (its position in [`ROUTES`]) and its raw path parameters,
 /// or 404/405.
-fn route<'p>(method: &Method, path: &'p str) -> Result<(usize, &'static Route, &'p str), ApiError> {
+fn route<'p>(
+    method: &Method,
+    path: &'p str,
+) -> Result<(usize, &'static Route, Params<'p>), ApiError> {
     let not_found = || {
         ApiError::not_found(format!(
             "Not found: {}. This server serves GET /api/segments, /api/audit-events, \
              /api/campaigns, /api/ingest/jobs[/{{job-id}}], /api/workflow/runs[/{{workflow-id}}], \
              POST /api/workflow/runs, /api/workflow/runs/{{workflow-id}}/stop and \
-             /api/v0/oauth2/token.",
+             /api/v0/oauth2/token (the control plane), and GET /api/indexes[/{{index-id}}], \
+             /api/indexes/{{index-id}}/profiles[/{{profile-id}}] (the Profile API).",
             quote(path)
         ))
     };
     let rest = path.strip_prefix("/api/").ok_or_else(not_found)?;
     let mut allowed: Vec<&str> = Vec::new();
     for (index, route) in ROUTES.iter().enumerate() {
-        if let Some(param) = match_path(route.path, rest) {
+        if let Some(params) = match_path(route.path, rest) {
             if route.method == *method {
-                return Ok((index, route, param));
+                return Ok((index, route, params));
             }
             allowed.push(route.method.as_str());
         }
@@ -262,16 +321,17 @@ impl App {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let (parts, body) = request.into_parts();
-        let (index, route, param) = route(&parts.method, parts.uri.path())?;
+        let (index, route, params) = route(&parts.method, parts.uri.path())?;
         // Relaxed: a count for tests to read after their requests have been answered.
         self.requests[index].fetch_add(1, Ordering::Relaxed);
         let admitted = self
             .gateway
             .admit(route.admission, &parts.headers, parts.uri.query())?;
-        let id = match param {
-            "" => Cow::Borrowed(""),
-            raw => query::decode(raw, false)?,
-        };
+        let [id, second_id] = [0, 1].map(|n| match params[n] {
+            "" => Ok(Cow::Borrowed("")),
+            raw => query::decode(raw, false),
+        });
+        let (id, second_id) = (id?, second_id?);
         let body = if route.reads_body {
             read_body(body).await?
         } else {
@@ -283,6 +343,7 @@ impl App {
                 tenant: admitted.tenant,
                 query: &admitted.query,
                 id: &id,
+                second_id: &second_id,
                 body: &body,
                 headers: &parts.headers,
             },
@@ -360,13 +421,28 @@ mod tests {
     #[test]
     fn paths_match_with_one_trailing_slash_and_non_empty_parameters() {
         let runs: &[Part] = &[Lit("workflow"), Lit("runs"), Param, Lit("stop")];
-        assert_eq!(match_path(runs, "workflow/runs/wf-1/stop"), Some("wf-1"));
-        assert_eq!(match_path(runs, "workflow/runs/wf-1/stop/"), Some("wf-1"));
+        assert_eq!(
+            match_path(runs, "workflow/runs/wf-1/stop"),
+            Some(["wf-1", ""])
+        );
+        assert_eq!(
+            match_path(runs, "workflow/runs/wf-1/stop/"),
+            Some(["wf-1", ""])
+        );
         assert_eq!(match_path(runs, "workflow/runs//stop"), None);
         assert_eq!(match_path(runs, "workflow/runs/wf-1"), None);
         assert_eq!(match_path(runs, "workflow/runs/wf-1/stop/x"), None);
-        assert_eq!(match_path(&[Lit("segments")], "segments/"), Some(""));
+        assert_eq!(match_path(&[Lit("segments")], "segments/"), Some(["", ""]));
         assert_eq!(match_path(&[Lit("segments")], "segments//"), None);
+        let profile: &[Part] = &[Lit("indexes"), Param, Lit("profiles"), Param];
+        assert_eq!(
+            match_path(profile, "indexes/idx-1/profiles/cl-2"),
+            Some(["idx-1", "cl-2"])
+        );
+        assert_eq!(match_path(profile, "indexes/idx-1/profiles/"), None);
+        assert_eq!(match_path(profile, "indexes//profiles/cl-2"), None);
+        let three: &[Part] = &[Param, Param, Param];
+        assert_eq!(match_path(three, "a/b/c"), None);
     }
 
     #[test]
@@ -376,11 +452,16 @@ mod tests {
         let error = route(&Method::DELETE, "/api/workflow/runs").err().unwrap();
         assert_eq!(error.status, 405);
         assert_eq!(error.allow.as_deref(), Some("GET, POST"));
-        let (_, found, param) = route(&Method::POST, "/api/workflow/runs/a%20b/stop").unwrap();
+        let (_, found, params) = route(&Method::POST, "/api/workflow/runs/a%20b/stop").unwrap();
         assert!(!found.reads_body);
-        assert_eq!(param, "a%20b");
+        assert_eq!(params, ["a%20b", ""]);
         let (_, token, _) = route(&Method::POST, "/api/v0/oauth2/token/").unwrap();
-        assert_eq!(token.admission, Admission::RateLimitOnly);
+        assert_eq!(token.admission, Admission::RateLimitOnly(Api::ControlPlane));
+        let (_, profile, params) = route(&Method::GET, "/api/indexes/i/profiles/p").unwrap();
+        assert_eq!((profile.name, params), ("get_profile", ["i", "p"]));
+        assert_eq!(profile.admission, PROFILE_API);
+        let error = route(&Method::POST, "/api/indexes").err().unwrap();
+        assert_eq!(error.allow.as_deref(), Some("GET"));
         assert_eq!(
             route(&Method::GET, "/api/v0/oauth2/token")
                 .err()
@@ -399,11 +480,34 @@ mod tests {
                 a.name
             );
             assert_eq!(
-                a.admission == Admission::RateLimitOnly,
+                matches!(a.admission, Admission::RateLimitOnly(_)),
                 a.name == "oauth2_token",
                 "{}",
                 a.name
             );
+            let params = a.path.iter().filter(|p| matches!(p, Param)).count();
+            assert!(params <= MAX_PARAMS, "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn each_route_belongs_to_the_api_of_its_spec() {
+        // The Profile API's operations are the ones spec/profile.yaml declares.
+        let profile = [
+            "list_profile_indexes",
+            "get_profile_index",
+            "list_profiles",
+            "get_profile",
+        ];
+        for route in &ROUTES {
+            let expected = if profile.contains(&route.name) {
+                PROFILE_API
+            } else if route.name == "oauth2_token" {
+                Admission::RateLimitOnly(Api::ControlPlane)
+            } else {
+                CONTROL_PLANE
+            };
+            assert_eq!(route.admission, expected, "{}", route.name);
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The resources of the control plane, one module each, and what their handlers share: the
-//! call a handler gets, pagination over generated records, time lines, and a small JSON writer.
+//! The resources of the control plane and of the Profile API, one module each, and what their
+//! handlers share: the call a handler gets, pagination over generated records, time lines, and a
+//! small JSON writer.
 //!
 //! A handler checks its own parameters (400 naming the parameter), calls
 //! [`App::simulate_fault`] once its input is valid, then answers.
@@ -22,6 +23,7 @@ use crate::time::{DAY_MS, days_from_civil, push_timestamp};
 pub(crate) mod audit_events;
 pub(crate) mod campaigns;
 pub(crate) mod ingest_jobs;
+pub(crate) mod profiles;
 pub(crate) mod segments;
 pub(crate) mod workflow_runs;
 
@@ -32,8 +34,11 @@ pub(crate) struct Call<'r> {
     pub(crate) tenant: &'r str,
     /// The decoded query string.
     pub(crate) query: &'r Query<'r>,
-    /// The route's path parameter, percent-decoded; empty for routes without one.
+    /// The route's (first) path parameter, percent-decoded; empty for routes without one.
     pub(crate) id: &'r str,
+    /// The route's second path parameter, percent-decoded (the profile of
+    /// `/indexes/{index-id}/profiles/{profile-id}`); empty for routes with fewer.
+    pub(crate) second_id: &'r str,
     /// The request body, for routes that read it; empty otherwise.
     pub(crate) body: &'r Bytes,
     /// The request headers, for a route that reads more than the gateway checked.
@@ -72,6 +77,7 @@ pub(crate) struct Resources {
     pub(crate) campaigns: campaigns::Campaigns,
     pub(crate) ingest_jobs: ingest_jobs::IngestJobs,
     pub(crate) workflow_runs: workflow_runs::WorkflowRuns,
+    pub(crate) profiles: profiles::Profiles,
 }
 
 impl Resources {
@@ -83,6 +89,7 @@ impl Resources {
             campaigns: campaigns::Campaigns::new(config),
             ingest_jobs: ingest_jobs::IngestJobs::new(config),
             workflow_runs: workflow_runs::WorkflowRuns::new(config),
+            profiles: profiles::Profiles::new(config),
         }
     }
 }
@@ -114,29 +121,38 @@ impl Paging {
     pub(crate) fn read(call: &Call<'_>, cursors: &CursorCodec, len: u64) -> Result<Self, ApiError> {
         let limit = call.query.limit()?;
         let with_total = call.query.with_total()?;
-        let start = match call.query.next_token.as_deref() {
-            None => 0,
-            Some("") => {
-                return Err(ApiError::bad_request(
-                    "next_token must not be empty: omit it to get the first page.",
-                ));
-            }
-            Some(token) => cursors
-                .decode(token)
-                .filter(|&offset| offset < len)
-                .ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "Invalid next_token {}: pass back the next_token of a previous response \
-                         of this list from this server, unchanged.",
-                        quote(token)
-                    ))
-                })?,
-        };
+        let start = read_token(call, cursors, len)?;
         Ok(Self {
             start,
             limit,
             with_total,
         })
+    }
+}
+
+/// Where the page starts: 0 without `next_token`, else the offset the token stands for, checked
+/// by `cursors` and against `len`, the records the list holds now. 400 for an empty token or one
+/// this list of this server did not issue.
+pub(crate) fn read_token(
+    call: &Call<'_>,
+    cursors: &CursorCodec,
+    len: u64,
+) -> Result<u64, ApiError> {
+    match call.query.next_token.as_deref() {
+        None => Ok(0),
+        Some("") => Err(ApiError::bad_request(
+            "next_token must not be empty: omit it to get the first page.",
+        )),
+        Some(token) => cursors
+            .decode(token)
+            .filter(|&offset| offset < len)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "Invalid next_token {}: pass back the next_token of a previous response of \
+                     this list from this server, unchanged.",
+                    quote(token)
+                ))
+            }),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Starting a mock, sending it requests, and checking every answer against spec/openapi.yaml.
+//! Starting a mock, sending it requests, and checking every answer against spec/openapi.yaml or,
+//! for the Profile API's operations, spec/profile.yaml.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +13,7 @@ use serde_json::{Value, json};
 pub const TOKEN: &str = "test-token";
 pub const TENANT: &str = "acme";
 pub const VERSION: &str = "2024-04-01";
+pub const PROFILE_VERSION: &str = "2025-07-31";
 
 /// A config with credentials required and no rate limit, so tests can send as fast as they like.
 pub fn config(segments: u64) -> MockConfig {
@@ -93,6 +95,15 @@ impl Mock {
             .bearer_auth(TOKEN)
             .header("amperity-tenant", TENANT)
             .header("api-version", VERSION)
+    }
+
+    /// A `GET` of the Profile API's `path` with every header a correct client sends (its own
+    /// version).
+    pub fn profile_get(&self, path: &str) -> RequestBuilder {
+        self.bare(Method::GET, path)
+            .bearer_auth(TOKEN)
+            .header("amperity-tenant", TENANT)
+            .header("api-version", PROFILE_VERSION)
     }
 
     /// Sends `request` (a `GET /segments`) and checks what every answer must satisfy.
@@ -181,22 +192,41 @@ impl Mock {
     }
 }
 
-/// Validators for the bodies the spec documents, built by the workspace's shared spec helpers
+/// Validators for the bodies the specs document, built by the workspace's shared spec helpers
 /// (the same translation of OpenAPI 3.0 to JSON Schema that the fixtures are checked with).
+/// Operation IDs are unique across the two specs, so an operation names its spec.
 pub struct Spec {
-    spec: amperity_workspace_tests::Spec,
+    /// spec/openapi.yaml, then spec/profile.yaml.
+    specs: [amperity_workspace_tests::Spec; 2],
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| Spec {
-        spec: amperity_workspace_tests::Spec::load().expect("spec/openapi.yaml loads"),
-        validators: Mutex::new(HashMap::new()),
+    SPEC.get_or_init(|| {
+        let profile = amperity_workspace_tests::workspace_root()
+            .join("spec")
+            .join("profile.yaml");
+        Spec {
+            specs: [
+                amperity_workspace_tests::Spec::load().expect("spec/openapi.yaml loads"),
+                amperity_workspace_tests::Spec::from_path(&profile)
+                    .expect("spec/profile.yaml loads"),
+            ],
+            validators: Mutex::new(HashMap::new()),
+        }
     })
 }
 
 impl Spec {
+    /// The spec that declares `operation`.
+    fn of(&self, operation: &str) -> &amperity_workspace_tests::Spec {
+        self.specs
+            .iter()
+            .find(|spec| spec.operation(operation).is_ok())
+            .unwrap_or_else(|| panic!("no spec declares {operation}"))
+    }
+
     /// The schema for `status` on `operation`; statuses the operation does not list (404 on
     /// other paths, 405) still use the common `ErrorResponse`.
     fn validator(
@@ -204,8 +234,8 @@ impl Spec {
         operation: &str,
         status: StatusCode,
     ) -> (String, Arc<jsonschema::Validator>) {
-        let listed = self
-            .spec
+        let spec = self.of(operation);
+        let listed = spec
             .response_statuses(operation)
             .expect("the operation exists")
             .contains(&status.as_u16());
@@ -220,9 +250,9 @@ impl Spec {
             .entry(key.clone())
             .or_insert_with(|| {
                 let validator = if listed {
-                    self.spec.response_validator(operation, status.as_u16())
+                    spec.response_validator(operation, status.as_u16())
                 } else {
-                    self.spec.component_validator("ErrorResponse")
+                    spec.component_validator("ErrorResponse")
                 };
                 Arc::new(validator.expect("a valid schema"))
             })
@@ -286,4 +316,27 @@ fn the_validators_tell_good_from_bad() {
             "{status} {body} passed"
         );
     }
+    // The Profile API's operations are checked against spec/profile.yaml.
+    let profile = json!({"id": "cl-1", "index_id": "idx-1", "attributes": {"n": 1, "x": null}});
+    spec.check_operation("get_profile", StatusCode::OK, &profile);
+    for bad in [
+        json!({"id": "cl-1"}),
+        json!({"id": "cl-1", "index_id": "idx-1", "attributes": []}),
+    ] {
+        assert!(
+            !spec
+                .operation_errors("get_profile", StatusCode::OK, &bad)
+                .is_empty(),
+            "{bad} passed"
+        );
+    }
+    assert!(
+        !spec
+            .operation_errors(
+                "list_profile_indexes",
+                StatusCode::OK,
+                &json!({"data": [{}]})
+            )
+            .is_empty()
+    );
 }
