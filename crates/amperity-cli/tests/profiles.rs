@@ -446,3 +446,72 @@ fn a_missing_profile_or_index_exits_1_with_the_servers_message() {
             .stderr(predicate::str::contains("7d2f4a3e-1234-5678-90ab-cd3f"));
     }
 }
+
+/// The mock's profiles of `index`, in order, as the API returns them, with `keep` applied.
+fn mock_profiles(index: &str, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
+    let config = amperity_mock::MockConfig::default();
+    (0..config.profiles)
+        .map_while(|position| amperity_mock::profile(&config, index, position))
+        .filter(|profile| keep(profile))
+        .collect()
+}
+
+/// `profiles list --all --format csv` against the embedded mock: one row per profile the mock
+/// holds, in order, each row's cells the profile's own (its attributes as one JSON cell).
+fn assert_csv_matches(csv_text: &str, expected: &[Value]) {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        ["attributes", "id", "index_id"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, profile) in rows.iter().zip(expected) {
+        let attributes: Value = serde_json::from_str(&row[0]).unwrap();
+        assert_eq!(attributes, profile["attributes"], "{}", &row[1]);
+        assert_eq!(&row[1], profile["id"].as_str().unwrap());
+        assert_eq!(&row[2], profile["index_id"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn a_csv_export_of_the_mock_holds_exactly_its_profiles() {
+    let index = amperity_mock::profile_index_ids(&amperity_mock::MockConfig::default())[0].clone();
+    let csv_text = stdout_of(support::amperity().args([
+        "--mock",
+        "--rate-limit",
+        "0",
+        "profiles",
+        "list",
+        "--index",
+        &index,
+        "--all",
+        "--limit",
+        "100",
+        "--format",
+        "csv",
+    ]));
+    let expected = mock_profiles(&index, |_| true);
+    assert_eq!(expected.len(), 1000);
+    assert_csv_matches(&csv_text, &expected);
+
+    // Filtered: the rows are the mock's profiles with that attribute value, and only those.
+    let csv_text = stdout_of(support::amperity().args([
+        "--mock",
+        "--rate-limit",
+        "0",
+        "profiles",
+        "list",
+        "--index",
+        &index,
+        "--filter",
+        "loyalty_tier=Diamond",
+        "--all",
+        "--format",
+        "csv",
+    ]));
+    let expected = mock_profiles(&index, |p| p["attributes"]["loyalty_tier"] == "Diamond");
+    assert!(!expected.is_empty() && expected.len() < 1000);
+    assert_csv_matches(&csv_text, &expected);
+}
