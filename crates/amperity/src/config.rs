@@ -105,6 +105,7 @@ impl fmt::Display for Region {
 pub struct ClientBuilder {
     tenant: Option<String>,
     credentials: Option<Credentials>,
+    token_url: Option<String>,
     region: Region,
     base_url: Option<String>,
     retry: RetryPolicy,
@@ -138,6 +139,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("tenant", &self.tenant)
             .field("credentials", &self.credentials)
+            .field("token_url", &self.token_url)
             .field("region", &self.region)
             .field("base_url", &self.base_url)
             .field("retry", &self.retry)
@@ -154,6 +156,7 @@ impl Default for ClientBuilder {
         Self {
             tenant: None,
             credentials: None,
+            token_url: None,
             region: Region::default(),
             base_url: None,
             retry: RetryPolicy::default(),
@@ -183,6 +186,7 @@ impl ClientBuilder {
         let mut builder = Self {
             tenant: var(ENV_TENANT),
             base_url: var(ENV_BASE_URL),
+            token_url: var(ENV_TOKEN_URL),
             ..Self::default()
         };
         builder.credentials = match (var(ENV_TOKEN), var(ENV_CLIENT_ID), var(ENV_CLIENT_SECRET)) {
@@ -190,7 +194,6 @@ impl ClientBuilder {
             (None, Some(id), Some(secret)) => Some(Credentials::OAuth(ClientCredentialsConfig {
                 client_id: id,
                 client_secret: Token::new(secret),
-                token_url: var(ENV_TOKEN_URL),
             })),
             (None, Some(_), None) => Some(Credentials::Incomplete(
                 "AMPERITY_CLIENT_ID is set but AMPERITY_CLIENT_SECRET is not",
@@ -226,14 +229,9 @@ impl ClientBuilder {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        let token_url = match &self.credentials {
-            Some(Credentials::OAuth(config)) => config.token_url.clone(),
-            _ => None,
-        };
         self.credentials = Some(Credentials::OAuth(ClientCredentialsConfig {
             client_id: client_id.into(),
             client_secret: Token::new(client_secret),
-            token_url,
         }));
         self
     }
@@ -241,9 +239,7 @@ impl ClientBuilder {
     /// The token endpoint for [`client_credentials`](Self::client_credentials), as Amperity's
     /// "OAuth credentials" dialog shows it. Default: `{base URL}/v0/oauth2/token`.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        if let Some(Credentials::OAuth(config)) = &mut self.credentials {
-            config.token_url = Some(url.into());
-        }
+        self.token_url = Some(url.into());
         self
     }
 
@@ -360,7 +356,7 @@ impl ClientBuilder {
                         "the OAuth client id and secret must not be empty".into(),
                     ));
                 }
-                let token_url = match &config.token_url {
+                let token_url = match &self.token_url {
                     Some(url) => check_base_url(url)?,
                     None => format!("{base_url}{TOKEN_PATH}"),
                 };

@@ -200,8 +200,13 @@ async fn a_token_is_renewed_shortly_before_it_expires() {
 async fn the_token_url_can_be_set_and_must_be_safe() {
     let server = Scripted::start(vec![granted("minted-1", 3600), Canned::page(&["a"], None)]).await;
     let token_url = server.base_url.replace("/api", "/oauth/token");
-    let client = builder(&server.base_url)
+    // In either order with the credentials.
+    let client = amperity::Client::builder()
         .token_url(&token_url)
+        .tenant("acme")
+        .client_credentials(CLIENT_ID, SECRET)
+        .base_url(&server.base_url)
+        .rate_limit(0)
         .build()
         .unwrap();
     client.list_segments().page().await.unwrap();

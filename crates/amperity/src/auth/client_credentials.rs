@@ -43,8 +43,6 @@ const MAX_RENEW_AHEAD: Duration = Duration::from_secs(60);
 pub(crate) struct ClientCredentialsConfig {
     pub client_id: String,
     pub client_secret: Token,
-    /// The token endpoint; `None` means the one under the client's base URL.
-    pub token_url: Option<String>,
 }
 
 impl fmt::Debug for ClientCredentialsConfig {
@@ -52,7 +50,6 @@ impl fmt::Debug for ClientCredentialsConfig {
         f.debug_struct("ClientCredentials")
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
-            .field("token_url", &self.token_url)
             .finish()
     }
 }
