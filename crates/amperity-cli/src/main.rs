@@ -39,6 +39,10 @@ use crate::failure::Failure;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// How long a command that watches for Ctrl-C (an export, `--wait`) may take to end with its own
+/// message once the flag is up; it needs far less, but the flag is raised on another thread.
+const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
 fn main() -> ExitCode {
     let cli = parse();
     init_tracing(cli.global.verbose);
@@ -55,15 +59,24 @@ fn main() -> ExitCode {
     };
     // On Ctrl-C, a command that has something to say about it (an export that keeps what it
     // wrote, `--wait` that leaves the run running) sees it first and ends with its own message:
-    // `biased` polls the command before the fallback. Any other command's future is dropped,
-    // which runs its destructors: a half-written `--output` file is removed rather than left
-    // looking complete.
+    // `biased` polls the command before the fallback, and when the fallback sees the flag first
+    // the command still gets `INTERRUPT_GRACE` to see it too. Any other command's future is then
+    // dropped, which runs its destructors: a half-written `--output` file is removed rather than
+    // left looking complete.
     let outcome = runtime.block_on(async {
         interrupt::install();
+        let mut command = std::pin::pin!(run(cli));
         tokio::select! {
             biased;
-            outcome = run(cli) => outcome,
-            () = interrupt::interrupted() => Err(Failure::Interrupted),
+            outcome = &mut command => outcome,
+            // The flag may have been raised, on another thread, just after the command looked:
+            // a command that watches for it gets a moment to end with its own message.
+            () = interrupt::interrupted() => {
+                match tokio::time::timeout(INTERRUPT_GRACE, &mut command).await {
+                    Ok(outcome) => outcome,
+                    Err(_elapsed) => Err(Failure::Interrupted),
+                }
+            }
         }
     });
     match outcome {
